@@ -1,0 +1,1 @@
+"""Use cases on the store: plain Python, no widgets, one session per operation."""
