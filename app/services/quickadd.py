@@ -150,9 +150,10 @@ class _Draft:
             if value.casefold() not in {tag.casefold() for tag in self.tags}:
                 self.tags.append(value)
             return None
-        if kind in self.found or value is None:
+        if kind in self.found:
             return f'More than one {_LABELS[kind]}: ignored "{phrase}"'
-        self.found[kind] = value
+        if value is not None:
+            self.found[kind] = value
         return None
 
 

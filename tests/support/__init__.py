@@ -1,0 +1,1 @@
+"""Helpers for the test suite: real desktop services (Xvfb, D-Bus, trayer, dunst, keyring)."""
