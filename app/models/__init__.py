@@ -11,6 +11,7 @@ from app.models.entities import (
     Task,
     TaskTag,
 )
+from app.models.time_entries import TimeEntry
 
 __all__ = [
     "Base",
@@ -22,6 +23,7 @@ __all__ = [
     "Tag",
     "Task",
     "TaskTag",
+    "TimeEntry",
     "new_id",
     "utcnow",
 ]

@@ -34,6 +34,10 @@ _CLOCK_12 = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?(am|pm)")
 _CLOCK_24 = re.compile(r"(\d{1,2}):(\d{2})")
 _CLOCK_BARE = re.compile(r"(\d{1,2})(?:[:.](\d{2}))?")
 _MERIDIEM = ("am", "pm")
+_LAST_MONTH_DAY = 31
+_HALF_DAY = 12
+_LAST_HOUR = 23
+_LAST_MINUTE = 59
 
 
 @dataclass(frozen=True)
@@ -141,7 +145,8 @@ def _next_month_day(start: date, month: int, day: int) -> date | None:
 def first_occurrence(rule: Rule, start: date) -> date:
     """The first day on or after start that the rule can fall on."""
     if rule.weekdays:
-        return next(start + timedelta(n) for n in range(7) if (start.weekday() + n) % 7 in rule.weekdays)
+        ahead = min((day - start.weekday()) % 7 for day in rule.weekdays)
+        return start + timedelta(days=ahead)
     if rule.month is not None and rule.month_day is not None:
         return _next_month_day(start, rule.month, rule.month_day) or start
     if rule.month_day is not None:
@@ -170,7 +175,7 @@ def _no_such_date(ctx: Ctx, i: int, size: int) -> Hit:
 def _parse_day(word: str | None) -> int | None:
     match = _DAY.fullmatch(word or "")
     day = int(match.group(1)) if match else 0
-    return day if 1 <= day <= 31 else None
+    return day if 1 <= day <= _LAST_MONTH_DAY else None
 
 
 def month_day(ctx: Ctx, i: int) -> tuple[int, int, int] | None:
@@ -275,12 +280,22 @@ def match_date(ctx: Ctx, i: int) -> Hit | None:
 # ----------------------------------------------------------------------------- times
 
 
-def _clock(ctx: Ctx, i: int, size: int, hour: int, minute: int, meridiem: str | None) -> Hit:
+def _to_time(hour: int, minute: str | None, meridiem: str | None) -> time | None:
+    """A wall time from clock parts (12-hour when meridiem is given), None if impossible."""
     if meridiem is not None:
-        hour = -1 if not 1 <= hour <= 12 else hour % 12 + (12 if meridiem == "pm" else 0)
-    if 0 <= hour <= 23 and 0 <= minute <= 59:
-        return Hit(size, time(hour, minute))
-    return Hit(size, error=f'No such time: "{ctx.phrase(i, size)}"')
+        if not 1 <= hour <= _HALF_DAY:
+            return None
+        hour = hour % _HALF_DAY + (_HALF_DAY if meridiem == "pm" else 0)
+    minutes = int(minute or 0)
+    if hour <= _LAST_HOUR and minutes <= _LAST_MINUTE:
+        return time(hour, minutes)
+    return None
+
+
+def _clock(ctx: Ctx, i: int, size: int, value: time | None) -> Hit:
+    if value is None:
+        return Hit(size, error=f'No such time: "{ctx.phrase(i, size)}"')
+    return Hit(size, value)
 
 
 def _match_clock(ctx: Ctx, i: int, after_at: bool) -> Hit | None:
@@ -288,14 +303,14 @@ def _match_clock(ctx: Ctx, i: int, after_at: bool) -> Hit | None:
     if word in ("noon", "midnight"):
         return Hit(1, time(12 if word == "noon" else 0))
     if match := _CLOCK_12.fullmatch(word):
-        return _clock(ctx, i, 1, int(match[1]), int(match[2] or 0), match[3])
+        return _clock(ctx, i, 1, _to_time(int(match[1]), match[2], match[3]))
     bare = _CLOCK_BARE.fullmatch(word)
     if bare and ctx.low(i + 1) in _MERIDIEM:
-        return _clock(ctx, i, 2, int(bare[1]), int(bare[2] or 0), ctx.low(i + 1))
+        return _clock(ctx, i, 2, _to_time(int(bare[1]), bare[2], ctx.low(i + 1)))
     if match := _CLOCK_24.fullmatch(word):
-        return _clock(ctx, i, 1, int(match[1]), int(match[2]), None)
-    if after_at and bare and (bare[2] is not None or int(bare[1]) <= 23):
-        return _clock(ctx, i, 1, int(bare[1]), int(bare[2] or 0), None)
+        return _clock(ctx, i, 1, _to_time(int(match[1]), match[2], None))
+    if after_at and bare and (bare[2] is not None or int(bare[1]) <= _LAST_HOUR):
+        return _clock(ctx, i, 1, _to_time(int(bare[1]), bare[2], None))
     return None
 
 
@@ -344,7 +359,7 @@ def _month_day_of(ctx: Ctx, i: int, ordinal_only: bool) -> Hit | None:
     if match is None:
         return None
     day = int(match[1])
-    if not 1 <= day <= 31:
+    if not 1 <= day <= _LAST_MONTH_DAY:
         return Hit(1, error=f'No such day of the month: "{ctx.phrase(i, 1)}"')
     return Hit(1, Rule("MONTHLY", month_day=day))
 
@@ -370,12 +385,14 @@ def _unit_rule(ctx: Ctx, i: int, interval: int, size: int) -> Hit | None:
     if unit not in UNITS:
         return None
     if interval == 0:
-        return Hit(size + 1, error=f'Repeat interval must be at least 1: "{ctx.phrase(i, size + 1)}"')
+        phrase = ctx.phrase(i, size + 1)
+        return Hit(size + 1, error=f'Repeat interval must be at least 1: "{phrase}"')
     rule, extra, error = _on_clause(ctx, i + size + 1, Rule(UNITS[unit], interval))
     return Hit(size + 1 + extra, None if error else rule, error)
 
 
-def _every_body(ctx: Ctx, i: int) -> Hit | None:
+def _every_weekly(ctx: Ctx, i: int) -> Hit | None:
+    """ "every weekday", "every other tue", "every 2 weeks", "every mon, fri"."""
     word = ctx.low(i)
     if word is None:
         return None
@@ -389,8 +406,11 @@ def _every_body(ctx: Ctx, i: int) -> Hit | None:
     if _NUMBER.fullmatch(word) and (hit := _unit_rule(ctx, i, int(word), 1)):
         return hit
     days = weekday_list(ctx, i)
-    if days is not None:
-        return Hit(days[1], Rule("WEEKLY", weekdays=days[0]))
+    return Hit(days[1], Rule("WEEKLY", weekdays=days[0])) if days else None
+
+
+def _every_dated(ctx: Ctx, i: int) -> Hit | None:
+    """ "every jan 5" (yearly), "every 15th" (monthly), "every day/week/month/year"."""
     if (found := month_day(ctx, i)) is not None:
         month, day, size = found
         if _safe_date(2000, month, day) is None:  # 2000 is a leap year
@@ -412,7 +432,10 @@ def match_recurrence(ctx: Ctx, i: int) -> Hit | None:
         return Hit(1, _KEYWORD_RULES[word])
     if word not in ("every", "every!", "after"):
         return None
-    hit = _after_body(ctx, i + 1) if word == "after" else _every_body(ctx, i + 1)
+    if word == "after":
+        hit = _after_body(ctx, i + 1)
+    else:
+        hit = _every_weekly(ctx, i + 1) or _every_dated(ctx, i + 1)
     if hit is None:
         return None
     value = hit.value
