@@ -199,7 +199,25 @@ def _resolve_due(
 
 
 def parse_quick_add(text: str, *, today: date, now_time: time | None = None) -> ParsedTask:
-    """Parse a quick-add line; see the module tests for the full grammar."""
+    """Parse a quick-add line (keywords are case-insensitive, whole words only).
+
+    - Dates: today/tod, tomorrow/tmr, a weekday (the next one, today excluded), "next <weekday>"
+      (that day in the next Monday-start calendar week), next week (its Monday), next month
+      (its 1st), next year, "in N days/weeks/months/years", "jan 5", "5th jan", "jan 5 2027",
+      "2026-12-01"; optionally after "on" or "starting". A month-day without a year is the
+      next such day on or after today.
+    - Times: 9am, 9:30am, 9.30pm, "9 pm", 21:00, "at 9", "at 9.30", noon, midnight. A time
+      without a date is today if still ahead of now_time (or now_time is None), else tomorrow.
+    - Recurrence: daily/weekly/monthly/yearly/annually; "every" + day/week/month/year,
+      "N <units>", "other <unit or weekday>", weekday/workday/weekend, weekday lists
+      ("mon, fri", "tue and thu"), "15th", "jan 5"; "on mon"/"on the 15th" after a unit.
+      "every!" and "after N <units>" count from completion. Without a date the due date is
+      the first occurrence on or after today, moved to the next one if its time has passed.
+    - #project, @tag (start with a letter), p1-p4 / !1-!4, ~15m / ~1h30m / ~1.5h / ~90.
+    - "double quoted" text is literal; an unclosed quote runs to the end of the line.
+    Impossible values go to errors and stay in the title; for a repeated single-valued field
+    the first one wins and the later one stays in the title with an error.
+    """
     ctx = Ctx(text, _tokenize(text), today)
     draft = _walk(ctx)
     due_date, due_time = _resolve_due(draft.found, today, now_time)

@@ -178,8 +178,11 @@ def _parse_day(word: str | None) -> int | None:
     return day if 1 <= day <= _LAST_MONTH_DAY else None
 
 
-def month_day(ctx: Ctx, i: int) -> tuple[int, int, int] | None:
-    """Match "jan 5" / "5th jan" at i: (month, day, size). A trailing comma needs a year."""
+def month_day(ctx: Ctx, i: int) -> tuple[int, int] | None:
+    """Match the two tokens "jan 5" / "5th jan" at i: (month, day).
+
+    A comma after the second token ("jan 5,") is only accepted when a year follows.
+    """
     first, second = ctx.low(i), ctx.low(i + 1)
     if first is None or second is None:
         return None
@@ -192,20 +195,20 @@ def month_day(ctx: Ctx, i: int) -> tuple[int, int, int] | None:
         return None
     if bare != second and not _YEAR.fullmatch(ctx.low(i + 2) or ""):
         return None
-    return month, day, 2
+    return month, day
 
 
 def _match_month_day(ctx: Ctx, i: int) -> Hit | None:
     found = month_day(ctx, i)
     if found is None:
         return None
-    month, day, size = found
-    year_word = ctx.low(i + size)
+    month, day = found
+    year_word = ctx.low(i + 2)
     if year_word is not None and _YEAR.fullmatch(year_word):
         exact = _safe_date(int(year_word), month, day)
-        return Hit(size + 1, exact) if exact else _no_such_date(ctx, i, size + 1)
+        return Hit(3, exact) if exact else _no_such_date(ctx, i, 3)
     upcoming = _next_month_day(ctx.today, month, day)
-    return Hit(size, upcoming) if upcoming else _no_such_date(ctx, i, size)
+    return Hit(2, upcoming) if upcoming else _no_such_date(ctx, i, 2)
 
 
 def _match_iso(ctx: Ctx, i: int) -> Hit | None:
@@ -261,20 +264,17 @@ _DATE_MATCHERS: tuple[Matcher, ...] = (
 )  # fmt: skip
 
 
-def _prefixed(ctx: Ctx, i: int, prefix: str, matchers: tuple[Matcher, ...]) -> Hit | None:
-    """Try the matchers at i, or after an optional connector word such as "on" or "at"."""
-    has_prefix = ctx.low(i) == prefix
-    start = i + 1 if has_prefix else i
-    for matcher in matchers:
-        hit = matcher(ctx, start)
-        if hit is not None:
-            return Hit(hit.size + int(has_prefix), hit.value, hit.error)
-    return None
-
-
 def match_date(ctx: Ctx, i: int) -> Hit | None:
-    """A due date: today, tomorrow, fri, next monday, in 3 days, jan 5 [2027], 2026-12-01."""
-    return _prefixed(ctx, i, "on", _DATE_MATCHERS)
+    """A due date: today, tomorrow, fri, next monday, in 3 days, jan 5 [2027], 2026-12-01.
+
+    May follow "on" ("on friday") or "starting" ("every week starting dec 10").
+    """
+    skip = 1 if ctx.low(i) in ("on", "starting") else 0
+    for matcher in _DATE_MATCHERS:
+        hit = matcher(ctx, i + skip)
+        if hit is not None:
+            return Hit(hit.size + skip, hit.value, hit.error)
+    return None
 
 
 # ----------------------------------------------------------------------------- times
@@ -412,10 +412,10 @@ def _every_weekly(ctx: Ctx, i: int) -> Hit | None:
 def _every_dated(ctx: Ctx, i: int) -> Hit | None:
     """ "every jan 5" (yearly), "every 15th" (monthly), "every day/week/month/year"."""
     if (found := month_day(ctx, i)) is not None:
-        month, day, size = found
+        month, day = found
         if _safe_date(2000, month, day) is None:  # 2000 is a leap year
-            return _no_such_date(ctx, i, size)
-        return Hit(size, Rule("YEARLY", month=month, month_day=day))
+            return _no_such_date(ctx, i, 2)
+        return Hit(2, Rule("YEARLY", month=month, month_day=day))
     return _month_day_of(ctx, i, ordinal_only=True) or _unit_rule(ctx, i, 1, 0)
 
 
