@@ -23,7 +23,7 @@ HAVE_X = False
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    global HAVE_X
+    global HAVE_X  # noqa: PLW0603 - decided once per process, read by collection
     home = Path(tempfile.mkdtemp(prefix="cadence-test-home-"))
     os.environ["HOME"] = str(home)
     os.environ["XDG_CONFIG_HOME"] = str(home / ".config")

@@ -78,15 +78,21 @@ class Task(Stamped, Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('todo','in_progress','done','cancelled')", name="status_known"
-        ),
+        CheckConstraint("status IN ('todo','in_progress','done','cancelled')", name="status_known"),
         CheckConstraint("priority BETWEEN 1 AND 4", name="priority_range"),
-        Index("ix_tasks_live_parent_position", "parent_id", "position",
-              sqlite_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_tasks_live_parent_position",
+            "parent_id",
+            "position",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_tasks_live_project", "project_id", sqlite_where=text("deleted_at IS NULL")),
-        Index("ix_tasks_live_status_position", "status", "position",
-              sqlite_where=text("deleted_at IS NULL")),
+        Index(
+            "ix_tasks_live_status_position",
+            "status",
+            "position",
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
         Index("ix_tasks_live_due_date", "due_date", sqlite_where=text("deleted_at IS NULL")),
         Index("ix_tasks_completed_at", "completed_at"),
         Index("ix_tasks_ics_uid", "ics_uid"),
@@ -101,8 +107,12 @@ class Tag(Stamped, Base):
     color: Mapped[str] = mapped_column(String(9), default="#8a8f98")
 
     __table_args__ = (
-        Index("uq_tags_live_name", text("lower(name)"), unique=True,
-              sqlite_where=text("deleted_at IS NULL")),
+        Index(
+            "uq_tags_live_name",
+            text("lower(name)"),
+            unique=True,
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
 
 

@@ -27,8 +27,12 @@ class TimeEntry(Stamped, Base):
     __table_args__ = (
         CheckConstraint("end_at IS NULL OR end_at > start_at", name="end_after_start"),
         # At most one running timer, enforced by the database itself.
-        Index("uq_time_entries_one_running", text("(end_at IS NULL)"), unique=True,
-              sqlite_where=text("end_at IS NULL AND deleted_at IS NULL")),
+        Index(
+            "uq_time_entries_one_running",
+            text("(end_at IS NULL)"),
+            unique=True,
+            sqlite_where=text("end_at IS NULL AND deleted_at IS NULL"),
+        ),
         Index("ix_time_entries_live_start", "start_at", sqlite_where=text("deleted_at IS NULL")),
         Index("ix_time_entries_task", "task_id"),
     )

@@ -30,11 +30,13 @@ class HistoryService:
 
     def undo_label(self) -> str | None:
         with read(self.store) as s:
-            return s.scalar(_undoable())
+            label: str | None = s.scalar(_undoable())
+            return label
 
     def redo_label(self) -> str | None:
         with read(self.store) as s:
-            return s.scalar(_redoable())
+            label: str | None = s.scalar(_redoable())
+            return label
 
     def undo(self) -> str:
         """Revert the latest user action; returns its label."""
@@ -56,8 +58,9 @@ class HistoryService:
     def _step(self, *, undo: bool) -> str:
         with read(self.store) as s:
             op = s.scalars(
-                select(Operation)
-                .where(Operation.id == (_undoable_id() if undo else _redoable_id()))
+                select(Operation).where(
+                    Operation.id == (_undoable_id() if undo else _redoable_id())
+                )
             ).first()
             if op is None:
                 raise NothingToUndoError("Nothing to undo." if undo else "Nothing to redo.")
@@ -91,9 +94,7 @@ def _undoable_id() -> Any:
 
 
 def _redoable_id() -> Any:
-    top = (
-        select(func.max(Operation.undone_by)).where(Operation.state == "undone").scalar_subquery()
-    )
+    top = select(func.max(Operation.undone_by)).where(Operation.state == "undone").scalar_subquery()
     return (
         select(Operation.id)
         .where(Operation.state == "undone", Operation.undone_by == top)
@@ -134,11 +135,12 @@ def _restore(
     current = snapshot(uow.session, obj)
     expected = expected or {}
     wanted = {
-        k: v for k, v in target.items()
+        k: v
+        for k, v in target.items()
         if k not in _SKIP and expected.get(k) != v and current.get(k) == expected.get(k)
     }
     for key, value in decode_fields(cls, wanted).items():
         setattr(obj, key, value)
-    if "tags" in target and target["tags"] != expected.get("tags"):
-        if current.get("tags") == expected.get("tags"):
-            set_task_tags(uow.session, ident, list(target["tags"]))
+    tags_changed = "tags" in target and target["tags"] != expected.get("tags")
+    if tags_changed and current.get("tags") == expected.get("tags"):
+        set_task_tags(uow.session, ident, list(target["tags"]))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from app.errors import NotFoundError, ValidationError
 from app.models import Project, SavedFilter, Tag, Task, TaskTag, new_id
@@ -10,7 +10,7 @@ from app.models.db import Store
 from app.models.entities import OPEN_STATUSES
 from app.services.clock import Clock
 from app.services.dto import ProjectDTO, SavedFilterDTO, TagDTO
-from app.services.uow import read, write
+from app.services.uow import UnitOfWork, read, write
 
 PALETTE = ("#5b8def", "#e5484d", "#30a46c", "#f76b15", "#8e4ec6", "#12a594", "#d6409f", "#ffb224")
 
@@ -47,8 +47,15 @@ class ProjectService:
             .subquery()
         )
         stmt = (
-            select(Project.id, Project.name, Project.color, Project.parent_id, Project.position,
-                   Project.archived, func.coalesce(counts.c.n, 0))
+            select(
+                Project.id,
+                Project.name,
+                Project.color,
+                Project.parent_id,
+                Project.position,
+                Project.archived,
+                func.coalesce(counts.c.n, 0),
+            )
             .outerjoin(counts, counts.c.project_id == Project.id)
             .where(Project.deleted_at.is_(None))
             .order_by(Project.position, func.lower(Project.name))
@@ -68,23 +75,41 @@ class ProjectService:
             raise NotFoundError(f"No project with id {project_id}")
         return found
 
-    def create(self, name: str, *, color: str | None = None,
-               parent_id: str | None = None) -> ProjectDTO:
+    def create(
+        self, name: str, *, color: str | None = None, parent_id: str | None = None
+    ) -> ProjectDTO:
         with write(self.store, "Add project", clock=self.clock) as uow:
-            top = uow.session.scalar(select(func.max(Project.position))) or 0.0
-            count = uow.session.scalar(select(func.count()).select_from(Project)) or 0
-            if parent_id is not None:
-                uow.get(Project, parent_id)
-            project = uow.add(Project(
-                id=new_id(), name=_name(name, "project"),
-                color=_color(color) if color else PALETTE[count % len(PALETTE)],
-                parent_id=parent_id, position=float(top) + 1.0, archived=False,
-            ))
-            pid = project.id
+            pid = self.create_in(uow, name, color=color, parent_id=parent_id)
         return self.get(pid)
 
-    def update(self, project_id: str, *, name: str | None = None, color: str | None = None,
-               archived: bool | None = None) -> ProjectDTO:
+    def create_in(
+        self, uow: UnitOfWork, name: str, *, color: str | None = None, parent_id: str | None = None
+    ) -> str:
+        """Add a project inside the caller's unit of work (one undo step with other changes)."""
+        top = uow.session.scalar(select(func.max(Project.position))) or 0.0
+        count = uow.session.scalar(select(func.count()).select_from(Project)) or 0
+        if parent_id is not None:
+            uow.get(Project, parent_id)
+        project = uow.add(
+            Project(
+                id=new_id(),
+                name=_name(name, "project"),
+                color=_color(color) if color else PALETTE[count % len(PALETTE)],
+                parent_id=parent_id,
+                position=float(top) + 1.0,
+                archived=False,
+            )
+        )
+        return project.id
+
+    def update(
+        self,
+        project_id: str,
+        *,
+        name: str | None = None,
+        color: str | None = None,
+        archived: bool | None = None,
+    ) -> ProjectDTO:
         with write(self.store, "Edit project", clock=self.clock) as uow:
             project = uow.get(Project, project_id)
             if name is not None:
@@ -95,8 +120,14 @@ class ProjectService:
                 project.archived = archived
         return self.get(project_id)
 
-    def move(self, project_id: str, *, parent_id: str | None,
-             after_id: str | None = None, before_id: str | None = None) -> ProjectDTO:
+    def move(
+        self,
+        project_id: str,
+        *,
+        parent_id: str | None,
+        after_id: str | None = None,
+        before_id: str | None = None,
+    ) -> ProjectDTO:
         """Re-nest or reorder a project in the sidebar (drag and drop)."""
         with write(self.store, "Move project", clock=self.clock) as uow:
             project = uow.get(Project, project_id)
@@ -130,9 +161,14 @@ class ProjectService:
                 ):
                     uow.track(task).deleted_at = now
                     n_tasks += 1
-                todo.extend(uow.track(p) for p in uow.session.scalars(
-                    select(Project).where(Project.parent_id == project.id,
-                                          Project.deleted_at.is_(None))))
+                todo.extend(
+                    uow.track(p)
+                    for p in uow.session.scalars(
+                        select(Project).where(
+                            Project.parent_id == project.id, Project.deleted_at.is_(None)
+                        )
+                    )
+                )
         return n_tasks
 
 
@@ -169,7 +205,7 @@ class TagService:
             task_ids = uow.session.scalars(select(TaskTag.task_id).where(TaskTag.tag_id == tag_id))
             for task in uow.session.scalars(select(Task).where(Task.id.in_(list(task_ids)))):
                 uow.track(task)
-            uow.session.execute(TaskTag.__table__.delete().where(TaskTag.tag_id == tag_id))
+            uow.session.execute(delete(TaskTag).where(TaskTag.tag_id == tag_id))
             tag.deleted_at = self.clock.now()
 
 
@@ -193,8 +229,14 @@ class FilterService:
         parse_filter(query, today=self.clock.today())  # refuse to save a malformed filter
         with write(self.store, "Save filter", clock=self.clock) as uow:
             top = uow.session.scalar(select(func.max(SavedFilter.position))) or 0.0
-            saved = uow.add(SavedFilter(id=new_id(), name=_name(name, "filter"),
-                                        query=query.strip(), position=float(top) + 1.0))
+            saved = uow.add(
+                SavedFilter(
+                    id=new_id(),
+                    name=_name(name, "filter"),
+                    query=query.strip(),
+                    position=float(top) + 1.0,
+                )
+            )
             return SavedFilterDTO(saved.id, saved.name, saved.query)
 
     def delete(self, filter_id: str) -> None:

@@ -38,7 +38,7 @@ def encode_value(value: Any) -> Any:
 
 
 def _decoder(cls: type[Base], key: str) -> Any:
-    column = cls.__table__.columns[key]  # type: ignore[attr-defined]
+    column = cls.__table__.columns[key]
     if isinstance(column.type, UTCDateTime):
         return from_utc_text
     if column.type.python_type is date:
@@ -48,7 +48,7 @@ def _decoder(cls: type[Base], key: str) -> Any:
 
 def decode_fields(cls: type[Base], image: dict[str, Any]) -> dict[str, Any]:
     """Column values from a JSON image (ignoring extras such as a task's tag ids)."""
-    columns = cls.__table__.columns  # type: ignore[attr-defined]
+    columns = cls.__table__.columns
     out: dict[str, Any] = {}
     for key, raw in image.items():
         if key not in columns:
@@ -60,7 +60,7 @@ def decode_fields(cls: type[Base], image: dict[str, Any]) -> dict[str, Any]:
 
 def snapshot(session: Session, obj: Base) -> dict[str, Any]:
     """All column values (JSON-ready), plus a task's sorted tag ids."""
-    table = obj.__table__  # type: ignore[attr-defined]
+    table = obj.__table__
     image = {c.key: encode_value(getattr(obj, c.key)) for c in table.columns}
     if isinstance(obj, Task):
         image["tags"] = task_tag_ids(session, obj.id)

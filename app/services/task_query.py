@@ -40,10 +40,13 @@ def _local_midnight_utc(day: date, clock: Clock) -> datetime:
 
 def overdue_clause(clock: Clock) -> ColumnElement[bool]:
     now = clock.now()
-    return and_(_OPEN, or_(
-        and_(Task.due_at.is_(None), Task.due_date < clock.today()),
-        Task.due_at < now,
-    ))
+    return and_(
+        _OPEN,
+        or_(
+            and_(Task.due_at.is_(None), Task.due_date < clock.today()),
+            Task.due_at < now,
+        ),
+    )
 
 
 def due_on(day: date) -> ColumnElement[bool]:
@@ -53,15 +56,22 @@ def due_on(day: date) -> ColumnElement[bool]:
 def view_clause(view: View, clock: Clock) -> tuple[ColumnElement[bool], list[Any]]:
     """(where, order_by) for a view."""
     today = clock.today()
-    by_due = [Task.due_date.is_(None), Task.due_date, Task.due_at.is_(None), Task.due_at,
-              Task.priority, Task.position]
+    by_due = [
+        Task.due_date.is_(None),
+        Task.due_date,
+        Task.due_at.is_(None),
+        Task.due_at,
+        Task.priority,
+        Task.position,
+    ]
     if view.kind == "inbox":
         return and_(Task.project_id.is_(None), _OPEN), [Task.position]
     if view.kind == "today":
         return and_(_OPEN, Task.due_date <= today), by_due
     if view.kind == "upcoming":
-        return and_(_OPEN, Task.due_date >= today,
-                    Task.due_date < today + timedelta(days=7)), by_due
+        return and_(
+            _OPEN, Task.due_date >= today, Task.due_date < today + timedelta(days=7)
+        ), by_due
     if view.kind == "overdue":
         return overdue_clause(clock), by_due
     if view.kind == "completed":
@@ -71,8 +81,9 @@ def view_clause(view: View, clock: Clock) -> tuple[ColumnElement[bool], list[Any
     if view.kind == "project":
         return and_(Task.project_id == view.ref, _OPEN), [Task.position]
     if view.kind == "tag":
-        return and_(_OPEN, exists().where(TaskTag.task_id == Task.id,
-                                          TaskTag.tag_id == view.ref)), [Task.position]
+        return and_(
+            _OPEN, exists().where(TaskTag.task_id == Task.id, TaskTag.tag_id == view.ref)
+        ), [Task.position]
     if view.kind == "filter":
         node = fq.parse_filter(view.ref or "", today=today)
         return compile_filter(node, clock), by_due
@@ -88,7 +99,7 @@ def search_clause(text: str, clock: Clock) -> ColumnElement[bool]:
     return clause
 
 
-def compile_filter(node: Any, clock: Clock) -> ColumnElement[bool]:  # noqa: PLR0911, PLR0912
+def compile_filter(node: Any, clock: Clock) -> ColumnElement[bool]:
     if isinstance(node, fq.And):
         return and_(true(), *(compile_filter(t, clock) for t in node.terms))
     if isinstance(node, fq.Or):
@@ -96,14 +107,17 @@ def compile_filter(node: Any, clock: Clock) -> ColumnElement[bool]:  # noqa: PLR
     if isinstance(node, fq.Not):
         return not_(compile_filter(node.term, clock))
     if isinstance(node, fq.Text):
-        pattern = "%" + node.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        escaped = node.value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         return or_(Task.title.ilike(pattern, escape="\\"), Task.notes.ilike(pattern, escape="\\"))
     if isinstance(node, fq.ProjectIs):
         return Task.project_id.in_(_project_subtree(node.name))
     if isinstance(node, fq.TagIs):
         return exists().where(
-            TaskTag.task_id == Task.id, TaskTag.tag_id == Tag.id,
-            func.lower(Tag.name) == node.name.lower(), Tag.deleted_at.is_(None),
+            TaskTag.task_id == Task.id,
+            TaskTag.tag_id == Tag.id,
+            func.lower(Tag.name) == node.name.lower(),
+            Tag.deleted_at.is_(None),
         )
     if isinstance(node, fq.PriorityIs):
         return Task.priority == node.priority
@@ -111,8 +125,12 @@ def compile_filter(node: Any, clock: Clock) -> ColumnElement[bool]:  # noqa: PLR
         return Task.due_date == node.day
     if isinstance(node, fq.DueCompare):
         col = Task.due_date
-        ops = {"<": col < node.day, "<=": col <= node.day, ">": col > node.day,
-               ">=": col >= node.day}
+        ops = {
+            "<": col < node.day,
+            "<=": col <= node.day,
+            ">": col > node.day,
+            ">=": col >= node.day,
+        }
         return ops[node.op]
     if isinstance(node, fq.DueWithin):
         today = clock.today()

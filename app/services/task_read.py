@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any, cast
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import Session
@@ -16,20 +17,37 @@ from app.services.dto import TaskDTO
 from app.services.uow import read
 
 _COLUMNS = (
-    Task.id, Task.title, Task.notes, Task.project_id, Project.name, Task.parent_id,
-    Task.status, Task.priority, Task.due_date, Task.due_at, Task.due_tz, Task.scheduled_date,
-    Task.estimate_minutes, Task.recurrence, Task.recur_from_completion, Task.position,
+    Task.id,
+    Task.title,
+    Task.notes,
+    Task.project_id,
+    Project.name,
+    Task.parent_id,
+    Task.status,
+    Task.priority,
+    Task.due_date,
+    Task.due_at,
+    Task.due_tz,
+    Task.scheduled_date,
+    Task.estimate_minutes,
+    Task.recurrence,
+    Task.recur_from_completion,
+    Task.position,
 )
 _TAIL = (Task.created_at, Task.updated_at, Task.completed_at, Task.ics_uid)
 _SMALL = 500  # below this many rows, fetch tags and subtask counts for just those ids
 
 
-def base_select() -> Select[tuple[object, ...]]:
-    return (
-        select(*_COLUMNS, *_TAIL)
-        .outerjoin(Project, Project.id == Task.project_id)
-        .where(Task.deleted_at.is_(None))
+def base_select() -> Select[Any]:
+    stmt: Select[Any] = cast(
+        Any,
+        (
+            select(*_COLUMNS, *_TAIL)
+            .outerjoin(Project, Project.id == Task.project_id)
+            .where(Task.deleted_at.is_(None))
+        ),
     )
+    return stmt
 
 
 class TaskReader:
@@ -56,22 +74,15 @@ class TaskReader:
         if limit is not None:
             stmt = stmt.limit(limit)
         with read(self.store) as session:
-            rows = session.execute(stmt).all()
-            ids = [r[0] for r in rows] if len(rows) <= _SMALL else None
+            rows: Sequence[Any] = session.execute(stmt).all()
+            ids: list[str] | None = [r[0] for r in rows] if len(rows) <= _SMALL else None
             tags = _tags_by_task(session, ids)
             counts = _subtask_counts(session, ids)
         out: list[TaskDTO] = []
-        for r in rows:
+        for row in rows:
+            r: tuple[Any, ...] = tuple(row)
             total, done = counts.get(r[0], (0, 0))
-            out.append(
-                TaskDTO(
-                    *r[:16],  # type: ignore[arg-type]
-                    tuple(tags.get(r[0], ())),
-                    *r[16:],
-                    subtasks_total=total,
-                    subtasks_done=done,
-                )
-            )
+            out.append(TaskDTO(*r[:16], tuple(tags.get(r[0], ())), *r[16:], total, done))  # type: ignore[call-arg]
         return out
 
 

@@ -14,11 +14,11 @@ from app.models import Project, Tag, Task, new_id
 from app.models.db import Store
 from app.services import validate
 from app.services.clock import Clock
+from app.services.dto import TaskDTO
 from app.services.recurrence import next_due
 from app.services.snapshots import set_task_tags, task_tag_ids
 from app.services.task_read import TaskReader
 from app.services.uow import UnitOfWork, write
-from app.services.dto import TaskDTO
 
 
 class _Unset:
@@ -68,6 +68,10 @@ class TaskService:
             task_id = self._create(uow, fields)
         return self.get(task_id)
 
+    def create_in(self, uow: UnitOfWork, fields: TaskFields) -> str:
+        """Add a task inside the caller's unit of work (one undo step with other changes)."""
+        return self._create(uow, fields)
+
     def _create(self, uow: UnitOfWork, fields: TaskFields) -> str:
         given = fields.given()
         if "title" not in given:
@@ -103,8 +107,9 @@ class TaskService:
     def delete(self, task_ids: list[str] | str) -> int:
         """Tombstone tasks and all their subtasks; returns how many tasks were deleted."""
         ids = [task_ids] if isinstance(task_ids, str) else list(task_ids)
-        with write(self.store, "Delete task" if len(ids) == 1 else "Delete tasks",
-                   clock=self.clock) as uow:
+        with write(
+            self.store, "Delete task" if len(ids) == 1 else "Delete tasks", clock=self.clock
+        ) as uow:
             now = self.clock.now()
             todo = [uow.get(Task, i) for i in ids]
             count = 0
@@ -295,8 +300,12 @@ def _position_between(
     # The gap is used up (after ~50 drags into one spot): spread the siblings out again.
     siblings = uow.session.scalars(
         select(Task)
-        .where(Task.parent_id.is_(task.parent_id) if task.parent_id is None
-               else Task.parent_id == task.parent_id, Task.deleted_at.is_(None))
+        .where(
+            Task.parent_id.is_(task.parent_id)
+            if task.parent_id is None
+            else Task.parent_id == task.parent_id,
+            Task.deleted_at.is_(None),
+        )
         .order_by(Task.position)
     ).all()
     for i, sib in enumerate(siblings):

@@ -33,13 +33,17 @@ def upgrade() -> None:
             "end_at IS NULL OR end_at > start_at", name=op.f("ck_time_entries_end_after_start")
         ),
         sa.ForeignKeyConstraint(
-            ["task_id"], ["tasks.id"], name=op.f("fk_time_entries_task_id_tasks"),
+            ["task_id"],
+            ["tasks.id"],
+            name=op.f("fk_time_entries_task_id_tasks"),
             ondelete="SET NULL",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_time_entries")),
     )
     op.create_index(
-        "ix_time_entries_live_start", "time_entries", ["start_at"],
+        "ix_time_entries_live_start",
+        "time_entries",
+        ["start_at"],
         sqlite_where=sa.text("deleted_at IS NULL"),
     )
     op.create_index("ix_time_entries_task", "time_entries", ["task_id"])

@@ -41,9 +41,10 @@ def start_xvfb(size: str = "1280x800x24") -> tuple[Service, str]:
     """Start Xvfb on a free display; returns (service, ':N')."""
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp",
-         "-noreset"],
-        pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        ["Xvfb", "-displayfd", str(write_fd), "-screen", "0", size, "-nolisten", "tcp", "-noreset"],
+        pass_fds=(write_fd,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     os.close(write_fd)
     with os.fdopen(read_fd) as pipe:
@@ -58,7 +59,8 @@ def start_dbus() -> tuple[Service, str]:
     """A private session bus; returns (service, address)."""
     proc = subprocess.Popen(
         ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     assert proc.stdout is not None
     address = proc.stdout.readline().decode().strip()
@@ -70,9 +72,19 @@ def start_dbus() -> tuple[Service, str]:
 
 def bus_has_owner(name: str, env: dict[str, str] | None = None) -> bool:
     out = subprocess.run(
-        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
-         "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
-        capture_output=True, text=True, env=env or dict(os.environ), check=False,
+        [
+            "dbus-send",
+            "--session",
+            "--print-reply",
+            "--dest=org.freedesktop.DBus",
+            "/org/freedesktop/DBus",
+            "org.freedesktop.DBus.NameHasOwner",
+            f"string:{name}",
+        ],
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        check=False,
     )
     return "boolean true" in out.stdout
 
@@ -81,7 +93,10 @@ def selection_has_owner(selection: str, env: dict[str, str] | None = None) -> bo
     """Whether an X selection (e.g. _NET_SYSTEM_TRAY_S0) is owned: the tray host is up."""
     probe = subprocess.run(
         ["python3", "-c", _SELECTION_PROBE, selection],
-        capture_output=True, text=True, env=env or dict(os.environ), check=False,
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        check=False,
     )
     return probe.stdout.strip() == "yes"
 
@@ -103,9 +118,24 @@ print('yes' if x.XGetSelectionOwner(d, atom) else 'no')
 
 def start_trayer(env: dict[str, str] | None = None) -> Service:
     proc = subprocess.Popen(
-        ["trayer", "--edge", "top", "--align", "right", "--widthtype", "request",
-         "--height", "32", "--SetDockType", "true", "--transparent", "false"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        [
+            "trayer",
+            "--edge",
+            "top",
+            "--align",
+            "right",
+            "--widthtype",
+            "request",
+            "--height",
+            "32",
+            "--SetDockType",
+            "true",
+            "--transparent",
+            "false",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     _wait(lambda: selection_has_owner("_NET_SYSTEM_TRAY_S0", env), "trayer")
     return Service("trayer", proc)
@@ -118,8 +148,9 @@ def start_dunst(tmp: Path, env: dict[str, str] | None = None) -> Service:
         "    font = DejaVu Sans 10\n    origin = top-right\n    offset = (10, 40)\n"
         "[urgency_normal]\n    timeout = 0\n"
     )
-    proc = subprocess.Popen(["dunst", "-config", str(rc)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=env)
+    proc = subprocess.Popen(
+        ["dunst", "-config", str(rc)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+    )
     _wait(lambda: bus_has_owner("org.freedesktop.Notifications", env), "dunst")
     return Service("dunst", proc)
 
@@ -128,11 +159,18 @@ def start_keyring(tmp: Path, env: dict[str, str]) -> Service:
     """gnome-keyring's Secret Service, unlocked, with its files in tmp."""
     for sub in ("home", "data", "runtime"):
         (tmp / sub).mkdir(exist_ok=True, mode=0o700)
-    env = {**env, "HOME": str(tmp / "home"), "XDG_DATA_HOME": str(tmp / "data"),
-           "XDG_RUNTIME_DIR": str(tmp / "runtime")}
+    env = {
+        **env,
+        "HOME": str(tmp / "home"),
+        "XDG_DATA_HOME": str(tmp / "data"),
+        "XDG_RUNTIME_DIR": str(tmp / "runtime"),
+    }
     proc = subprocess.Popen(
         ["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-        stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
     )
     assert proc.stdin is not None
     proc.stdin.write(b"test-password\n")
