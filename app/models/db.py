@@ -128,6 +128,15 @@ class Store:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def close(self) -> None:
+        # Refresh the query planner's statistics (SQLite's advice for long-lived apps;
+        # sampled, ~2 ms at 100k tasks). Without them a tag view scans every task.
+        try:
+            with self.engine.connect() as conn:
+                conn.exec_driver_sql("PRAGMA analysis_limit=400")
+                conn.exec_driver_sql("ANALYZE")
+                conn.commit()
+        except DBAPIError:
+            pass  # a read-only or locked file: the statistics simply stay as they were
         self.engine.dispose()
 
 

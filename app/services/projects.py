@@ -196,7 +196,12 @@ class TagService:
 
     def rename(self, tag_id: str, name: str) -> None:
         with write(self.store, "Rename tag", clock=self.clock) as uow:
-            uow.get(Tag, tag_id).name = _name(name, "tag").lstrip("@")
+            new = _name(name, "tag").lstrip("@")
+            taken = uow.session.scalar(select(Tag.id).where(
+                func.lower(Tag.name) == new.lower(), Tag.deleted_at.is_(None), Tag.id != tag_id))
+            if taken is not None:
+                raise ValidationError(f'A tag called "{new}" already exists.')
+            uow.get(Tag, tag_id).name = new
 
     def delete(self, tag_id: str) -> None:
         """Tombstone the tag and take it off every task (undo puts it back)."""

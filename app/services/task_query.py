@@ -158,10 +158,47 @@ def _project_subtree(name: str) -> Any:
     roots = (
         select(Project.id)
         .where(func.lower(Project.name) == name.lower(), Project.deleted_at.is_(None))
-        .cte("subtree", recursive=True)
+        .cte(recursive=True)  # anonymous: a query may hold several (#a or #b)
     )
     child = aliased(Project)
     tree = roots.union_all(
         select(child.id).where(child.parent_id == roots.c.id, child.deleted_at.is_(None))
     )
     return select(tree.c.id)
+
+
+BOARD_DONE_DAYS = 14  # the board's Done/Cancelled columns show what was closed this recently
+
+
+def list_clause(
+    view: View,
+    clock: Clock,
+    *,
+    ids: list[str] | None = None,
+    with_closed: bool = False,
+    top_level: bool = False,
+) -> tuple[ColumnElement[bool], list[Any]]:
+    """(where, order_by) for the task list and board: like view_clause, but a filter view
+    reads its query as the search box does (closed tasks hidden unless asked for);
+    ``with_closed`` adds tasks closed in the last BOARD_DONE_DAYS days to an inbox, project
+    or tag view (the board's Done column); ``ids`` narrows to those tasks (row refreshes);
+    ``top_level`` keeps only tasks without a parent (the list's quick first page)."""
+    where, order = view_clause(view, clock)
+    if view.kind == "filter":
+        where = search_clause(view.ref or "", clock)
+    elif view.kind == "tag":  # through the tag index, not an EXISTS probe per task
+        where = and_(_OPEN, Task.id.in_(select(TaskTag.task_id).where(
+            TaskTag.tag_id == view.ref)))
+    if with_closed and view.kind in ("inbox", "project", "tag"):
+        recent = Task.completed_at >= clock.now() - timedelta(days=BOARD_DONE_DAYS)
+        scope = {
+            "inbox": Task.project_id.is_(None),
+            "project": Task.project_id == view.ref,
+            "tag": Task.id.in_(select(TaskTag.task_id).where(TaskTag.tag_id == view.ref)),
+        }[view.kind]
+        where = and_(scope, or_(_OPEN, recent))
+    if ids is not None:
+        where = and_(where, Task.id.in_(ids))
+    if top_level:
+        where = and_(where, Task.parent_id.is_(None))
+    return where, order

@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, case, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError
@@ -35,7 +35,7 @@ _COLUMNS = (
     Task.position,
 )
 _TAIL = (Task.created_at, Task.updated_at, Task.completed_at, Task.ics_uid)
-_SMALL = 500  # below this many rows, fetch tags and subtask counts for just those ids
+_CHUNK = 500  # ids per IN (...): small enough that SQLite always probes by task id
 
 
 def base_select() -> Select[Any]:
@@ -61,6 +61,14 @@ class TaskReader:
             raise NotFoundError(f"No task with id {task_id}")
         return found[0]
 
+    def count(self, where: ColumnElement[bool] | None = None) -> int:
+        """How many live tasks match (sidebar counts) without loading them."""
+        stmt = select(func.count()).select_from(Task).where(Task.deleted_at.is_(None))
+        if where is not None:
+            stmt = stmt.where(where)
+        with read(self.store) as session:
+            return int(session.scalar(stmt) or 0)
+
     def select(
         self,
         where: ColumnElement[bool] | None = None,
@@ -75,7 +83,7 @@ class TaskReader:
             stmt = stmt.limit(limit)
         with read(self.store) as session:
             rows: Sequence[Any] = session.execute(stmt).all()
-            ids: list[str] | None = [r[0] for r in rows] if len(rows) <= _SMALL else None
+            ids = [r[0] for r in rows]
             tags = _tags_by_task(session, ids)
             counts = _subtask_counts(session, ids)
         out: list[TaskDTO] = []
@@ -86,32 +94,34 @@ class TaskReader:
         return out
 
 
-def _tags_by_task(session: Session, ids: list[str] | None) -> dict[str, list[str]]:
-    stmt = (
-        select(TaskTag.task_id, Tag.name)
-        .join(Tag, Tag.id == TaskTag.tag_id)
-        .where(Tag.deleted_at.is_(None))
-        .order_by(func.lower(Tag.name))
-    )
-    if ids is not None:
-        if not ids:
-            return {}
-        stmt = stmt.where(TaskTag.task_id.in_(ids))
+def _chunks(ids: list[str]) -> list[list[str]]:
+    """Id lists small enough for one IN (...) each (SQLite caps bound parameters)."""
+    return [ids[i:i + _CHUNK] for i in range(0, len(ids), _CHUNK)]
+
+
+def _tags_by_task(session: Session, ids: list[str]) -> dict[str, list[str]]:
+    """Tag names of just these tasks (index lookups; no scan of every task's tags)."""
     tags: dict[str, list[str]] = defaultdict(list)
-    for task_id, name in session.execute(stmt):
-        tags[task_id].append(name)
+    for chunk in _chunks(ids):
+        stmt = (
+            select(TaskTag.task_id, Tag.name)
+            .join(Tag, Tag.id == TaskTag.tag_id)
+            .where(Tag.deleted_at.is_(None), TaskTag.task_id.in_(chunk))
+            .order_by(func.lower(Tag.name))
+        )
+        for task_id, name in session.execute(stmt):
+            tags[task_id].append(name)
     return tags
 
 
-def _subtask_counts(session: Session, ids: list[str] | None) -> dict[str, tuple[int, int]]:
+def _subtask_counts(session: Session, ids: list[str]) -> dict[str, tuple[int, int]]:
     done = func.sum(case((Task.status == "done", 1), else_=0))
-    stmt = (
-        select(Task.parent_id, func.count(), done)
-        .where(and_(Task.parent_id.is_not(None), Task.deleted_at.is_(None)))
-        .group_by(Task.parent_id)
-    )
-    if ids is not None:
-        if not ids:
-            return {}
-        stmt = stmt.where(Task.parent_id.in_(ids))
-    return {p: (int(n), int(d or 0)) for p, n, d in session.execute(stmt)}
+    counts: dict[str, tuple[int, int]] = {}
+    for chunk in _chunks(ids):
+        stmt = (
+            select(Task.parent_id, func.count(), done)
+            .where(Task.parent_id.in_(chunk), Task.deleted_at.is_(None))
+            .group_by(Task.parent_id)
+        )
+        counts.update((p, (int(n), int(d or 0))) for p, n, d in session.execute(stmt))
+    return counts

@@ -85,6 +85,7 @@ class TaskService:
             parent = uow.session.get(Task, parent_id)
             if parent is None or parent.deleted_at is not None:
                 raise ValidationError(f"No parent task with id {parent_id}.")
+            task.parent_id = parent_id
             task.project_id = parent.project_id
         task.position = _next_position(uow.session, parent_id)
         uow.add(task)

@@ -50,7 +50,7 @@ class UnitOfWork:
     def add(self, obj: T) -> T:
         """Insert a new entity (logged with no before-image)."""
         self.session.add(obj)
-        self.session.flush([obj])
+        self.session.flush()
         key = (ENTITY_NAMES[type(obj)], str(obj.id))  # type: ignore[attr-defined]
         self._tracked[key] = (obj, None)
         return obj
@@ -75,7 +75,7 @@ class UnitOfWork:
                 obj.updated_at = now
                 if before is None:
                     obj.created_at = now
-                self.session.flush([obj])
+                self.session.flush()
                 after = snapshot(self.session, obj)
             rows.append((entity, ident, before, after))
         if not rows:
@@ -92,7 +92,7 @@ class UnitOfWork:
             state="done" if self.origin == "user" else "final",
         )
         self.session.add(op)
-        self.session.flush([op])
+        self.session.flush()
         self.op_id = op.id
         self.session.add_all(
             Change(op_id=op.id, entity=e, entity_id=i, before=dumps(b), after=dumps(a))

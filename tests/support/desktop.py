@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,10 +56,32 @@ def start_xvfb(size: str = "1280x800x24") -> tuple[Service, str]:
     return Service("Xvfb", proc), f":{number}"
 
 
+# A session bus like the system's session.conf but with no service directories: nothing is
+# D-Bus-activated behind a test's back (a locked gnome-keyring, a stray dunst), so every
+# test gets exactly the services it starts itself.
+_BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+
+
 def start_dbus() -> tuple[Service, str]:
-    """A private session bus; returns (service, address)."""
+    """A private session bus without service activation; returns (service, address)."""
+    fd, config = tempfile.mkstemp(prefix="cadence-bus-", suffix=".conf")
+    with os.fdopen(fd, "w") as f:
+        f.write(_BUS_CONFIG)
     proc = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address=1"],
+        ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile",
+         "--print-address=1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
@@ -141,12 +164,16 @@ def start_trayer(env: dict[str, str] | None = None) -> Service:
     return Service("trayer", proc)
 
 
-def start_dunst(tmp: Path, env: dict[str, str] | None = None) -> Service:
+def start_dunst(tmp: Path, env: dict[str, str] | None = None, *,
+                dmenu: Path | None = None) -> Service:
+    """dunst on the session bus; ``dmenu`` is the program ``dunstctl context`` runs to pick
+    an action (a test script can choose one, so actions are invoked by the real server)."""
     rc = tmp / "dunstrc"
+    menu = f"    dmenu = {dmenu}\n" if dmenu is not None else ""
     rc.write_text(
         "[global]\n    monitor = 0\n    follow = none\n    history_length = 50\n"
         "    font = DejaVu Sans 10\n    origin = top-right\n    offset = (10, 40)\n"
-        "[urgency_normal]\n    timeout = 0\n"
+        f"{menu}[urgency_normal]\n    timeout = 0\n"
     )
     proc = subprocess.Popen(
         ["dunst", "-config", str(rc)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
