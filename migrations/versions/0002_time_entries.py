@@ -40,13 +40,17 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_time_entries")),
     )
+    # Covering index for range reads and reports (the scan never touches the table).
     op.create_index(
-        "ix_time_entries_live_start",
+        "ix_time_entries_live_span",
         "time_entries",
-        ["start_at"],
+        ["start_at", "end_at", "task_id"],
         sqlite_where=sa.text("deleted_at IS NULL"),
     )
-    op.create_index("ix_time_entries_task", "time_entries", ["task_id"])
+    # Per-task totals (estimate vs actual), covering; also the foreign key's lookups.
+    op.create_index(
+        "ix_time_entries_task", "time_entries", ["task_id", "deleted_at", "start_at", "end_at"]
+    )
     op.execute(
         "CREATE UNIQUE INDEX uq_time_entries_one_running ON time_entries ((end_at IS NULL)) "
         "WHERE end_at IS NULL AND deleted_at IS NULL"
@@ -56,5 +60,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP INDEX uq_time_entries_one_running")
     op.drop_index("ix_time_entries_task", table_name="time_entries")
-    op.drop_index("ix_time_entries_live_start", table_name="time_entries")
+    op.drop_index("ix_time_entries_live_span", table_name="time_entries")
     op.drop_table("time_entries")
