@@ -1,0 +1,1 @@
+"""Sync with other calendars and task lists: providers, fetching, scheduling. No Qt."""
