@@ -7,9 +7,11 @@ from pathlib import Path
 
 from app import paths
 from app.models.db import Store, open_store
+from app.services.calendar import CalendarServices
 from app.services.clock import Clock
 from app.services.history import HistoryService
 from app.services.projects import FilterService, ProjectService, TagService
+from app.services.reminders import ReminderService
 from app.services.tasks import TaskService
 
 
@@ -24,6 +26,8 @@ class Services:
         self.tags = TagService(self.store, self.clock)
         self.filters = FilterService(self.store, self.clock)
         self.history = HistoryService(self.store, self.clock)
+        self.calendar = CalendarServices(self.store, self.clock, self.tasks)
+        self.reminders = ReminderService(self.store, self.clock)
 
     @classmethod
     def open(cls, data_dir: Path | None = None, *, clock: Clock | None = None) -> Services:
