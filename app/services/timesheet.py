@@ -229,7 +229,7 @@ def tags_of(session: Session, task_ids: list[str]) -> dict[str, list[str]]:
     names = dict(session.execute(
         select(Tag.id, Tag.name).where(Tag.id.in_({t for _, t in pairs}),
                                        Tag.deleted_at.is_(None))
-    ).tuples().all())
+    ).all())
     out: dict[str, list[str]] = defaultdict(list)
     for task_id, tag_id in pairs:
         if tag_id in names:
@@ -245,7 +245,7 @@ def _task_totals(session: Session, task_ids: list[str],
     if not task_ids:
         return {}, {}
     estimates: dict[str, int | None] = dict(session.execute(
-        select(Task.id, Task.estimate_minutes).where(Task.id.in_(task_ids))).tuples().all())
+        select(Task.id, Task.estimate_minutes).where(Task.id.in_(task_ids))).all())
     end = func.coalesce(TimeEntry.end_at, literal(to_utc_text(now)))
     seconds = func.sum(func.round(
         (func.julianday(end) - func.julianday(TimeEntry.start_at)) * 86400.0))

@@ -237,7 +237,7 @@ def test_endless_and_huge_rules_are_capped(services: Any) -> None:
     with read(services.store) as s:
         rows = s.execute(select(Event.uid, func.count(Occurrence.id)).join(
             Occurrence, Occurrence.event_id == Event.id).group_by(Event.uid))
-        per_event = {uid: n for uid, n in rows}
+        per_event: dict[str, int] = {row[0]: row[1] for row in rows}
     assert per_event["every-minute@tests"] == 5000
     assert per_event["million@tests"] == 5000
     assert per_event["every-second-since-1990@tests"] == 1

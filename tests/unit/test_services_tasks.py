@@ -15,7 +15,7 @@ from app.services.tasks import TaskFields
 
 def _stamps(services: Services) -> dict[str, datetime]:
     with services.store.sessions() as s:
-        return dict(s.execute(select(Task.id, Task.updated_at)).tuples().all())
+        return {row[0]: row[1] for row in s.execute(select(Task.id, Task.updated_at))}
 
 
 def _later(services: Services, minutes: int = 5) -> None:
