@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from app.cli.common import Context, clip, table
+from app.cli.common import Context, clip, resolve_task_ids, table
 from app.cli.transfer import Exporter, Importer, register_exporter, register_importer
 from app.errors import ValidationError
 from app.services.calendar_dto import ImportSummary, OccurrenceDTO, RefreshResult
@@ -178,21 +178,46 @@ def _calendar_option(parser: argparse.ArgumentParser) -> None:
 
 def _export_options(parser: argparse.ArgumentParser) -> None:
     _calendar_option(parser)
+    parser.add_argument("--tasks", metavar="FILTER",
+                        help='ICS: export tasks matching FILTER as VTODOs instead of a calendar '
+                             '("" = every open task; "is:done" etc. as in `cadence list`)')
+    parser.add_argument("--task", action="append", default=[], metavar="ID",
+                        help="ICS: export this task as a VTODO (repeatable)")
     parser.add_argument("--from", dest="first", metavar="DATE",
                         help="ICS: only series with an event on or after DATE")
     parser.add_argument("--to", dest="last", metavar="DATE",
                         help="ICS: only series with an event on or before DATE")
 
 
+def _selected_task_ids(ctx: Context, args: argparse.Namespace) -> list[str]:
+    from app.services.filter_query import FilterError
+    from app.services.task_json import listing_clause
+
+    ids = resolve_task_ids(ctx.services, args.task)
+    if args.tasks is not None:
+        try:
+            where, order = listing_clause(args.tasks, ctx.services.clock, include_closed=False)
+        except FilterError as exc:
+            raise ValidationError(str(exc)) from None
+        ids += [t.id for t in ctx.services.tasks.reader.select(where, order)
+                if t.id not in ids]
+    return ids
+
+
 def _export_ics(ctx: Context, path: Path | None, args: argparse.Namespace) -> str | None:
-    if not getattr(args, "calendar", None):
-        raise ValidationError("Exporting ICS needs --calendar NAME.")
     services = ctx.services
-    cal = services.calendar.calendars.by_name(args.calendar)
-    today = services.clock.today()
-    first = parse_day(args.first, today, today) if args.first else None
-    last = parse_day(args.last, today, today) if args.last else None
-    text, count = services.calendar.export.calendar_text(cal.id, first=first, last=last)
+    if args.task or args.tasks is not None:
+        ids = _selected_task_ids(ctx, args)
+        text, what = services.calendar.export.tasks_text(ids), f"{len(ids)} tasks"
+    elif getattr(args, "calendar", None):
+        cal = services.calendar.calendars.by_name(args.calendar)
+        today = services.clock.today()
+        first = parse_day(args.first, today, today) if args.first else None
+        last = parse_day(args.last, today, today) if args.last else None
+        text, count = services.calendar.export.calendar_text(cal.id, first=first, last=last)
+        what = f"{count} events from {cal.name}"
+    else:
+        raise ValidationError("Exporting ICS needs --calendar NAME, --tasks FILTER or --task ID.")
     if path is None:
         ctx.out.write(text)
         return None
@@ -200,7 +225,7 @@ def _export_ics(ctx: Context, path: Path | None, args: argparse.Namespace) -> st
         path.write_text(text, encoding="utf-8", newline="")
     except OSError as exc:
         raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from None
-    return f"Exported {count} events from {cal.name} to {path}."
+    return f"Exported {what} to {path}."
 
 
 register_importer(Importer("iCalendar (.ics)", _is_ics, _import_ics, _calendar_option))

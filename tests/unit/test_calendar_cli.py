@@ -140,3 +140,37 @@ def test_subscribe_refresh_and_list_calendars(clock: Any, data_dir: Path, capsys
     assert code == 2 and "No subscribed calendar named nothing" in err
     code, _, err = run(clock, data_dir, capsys, "subscribe", "ftp://x/y.ics", "--name", "F")
     assert code == 2 and "Not a calendar address" in err
+
+
+def test_selected_tasks_export_as_vtodos_and_come_back(
+    clock: Any, data_dir: Path, tmp_path: Path, capsys: Any
+) -> None:
+    run(clock, data_dir, capsys, "add", "Pay rent tomorrow 9am #Home @bills p1 every month",
+        "--create-project")
+    code, out, _ = run(clock, data_dir, capsys, "add", "Buy milk @errands")
+    milk = out.strip()
+    target = tmp_path / "tasks.ics"
+    code, out, err = run(clock, data_dir, capsys, "export", "--tasks", "#Home", "--task", milk,
+                         str(target))
+    assert (code, err) == (0, "")
+    assert out.strip() == f"Exported 2 tasks to {target}."
+    todos = {str(c["SUMMARY"]): c for c in icalendar.Calendar.from_ical(target.read_bytes())
+             .walk("VTODO")}
+    assert set(todos) == {"Pay rent", "Buy milk"}
+    assert str(todos["Pay rent"]["RRULE"].to_ical().decode()) == "FREQ=MONTHLY"
+    assert todos["Pay rent"]["PRIORITY"] == 1
+    other = tmp_path / "other"
+    code, out, _ = run(clock, other, capsys, "import", str(target))
+    assert code == 0 and "2 tasks" in out
+    code, out, _ = run(clock, other, capsys, "list", "--json")
+    back = {t["title"]: t for t in json.loads(out)}
+    assert back["Pay rent"]["priority"] == 1 and back["Pay rent"]["tags"] == ["bills"]
+    assert back["Pay rent"]["due"] == "2026-11-29T09:00:00+01:00"
+    assert back["Buy milk"]["tags"] == ["errands"]
+
+
+def test_ics_export_needs_something_to_export(clock: Any, data_dir: Path, capsys: Any) -> None:
+    code, _, err = run(clock, data_dir, capsys, "export", "--format", "ics", "-")
+    assert code == 2
+    assert err.strip() == (
+        "cadence: Exporting ICS needs --calendar NAME, --tasks FILTER or --task ID.")
