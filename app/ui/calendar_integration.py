@@ -30,6 +30,8 @@ def install_calendar(window: Any) -> None:
         ("calendar_new_event", "New event…", "", ops.new_event),
         ("calendar_import", "Import calendar file…", "Ctrl+Shift+I", io.choose_import),
         ("calendar_export", "Export calendar…", "", io.choose_export),
+        ("calendar_export_tasks", "Export selected tasks as iCalendar…", "",
+         io.choose_task_export),
         ("calendar_subscribe", "Subscribe to calendar…", "", io.choose_subscribe),
         ("calendar_refresh", "Refresh subscriptions", "", io.refresh_now),
     ):

@@ -151,6 +151,28 @@ class CalendarIO(QObject):
                              write=False, on_done=self.host.show_message,
                              on_error=self.ops._error)  # noqa: SLF001 - shared error path
 
+    def choose_task_export(self) -> QFileDialog | None:
+        """Export the tasks selected in the list or board as VTODOs."""
+        selected = getattr(self.host, "selected_ids", None)
+        ids: list[str] = list(selected()) if callable(selected) else []
+        if not ids:
+            self.host.show_message("Select the tasks to export first.")
+            return None
+        dialog = QFileDialog(self.parent_widget, "Export tasks", "tasks.ics")
+        dialog.setObjectName("export_tasks_dialog")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix("ics")
+        dialog.setNameFilters(["Calendar files (*.ics)"])
+        dialog.fileSelected.connect(partial(self.export_tasks_to, ids))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        return dialog
+
+    def export_tasks_to(self, task_ids: list[str], path: str) -> None:
+        self.host.worker.run(jobs.export_tasks, self.host.services, task_ids, path,
+                             write=False, on_done=self.host.show_message,
+                             on_error=self.ops._error)  # noqa: SLF001 - shared error path
+
     # -- subscriptions ---------------------------------------------------------------------
     def choose_subscribe(self) -> SubscribeDialog:
         dialog = SubscribeDialog(self.parent_widget)

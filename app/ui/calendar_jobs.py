@@ -135,6 +135,18 @@ def export_calendar(services: Services, calendar_id: str, path: str) -> str:
     return f"Exported {count} events to {Path(path).name}."
 
 
+def export_tasks(services: Services, task_ids: list[str], path: str) -> str:
+    """The given tasks (and nothing else) as VTODOs in one .ics file."""
+    text = services.calendar.export.tasks_text(task_ids)
+    try:
+        Path(path).write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        from app.errors import ValidationError
+
+        raise ValidationError(f"Cannot write {path}: {exc.strerror or exc}") from None
+    return f"Exported {len(task_ids)} tasks to {Path(path).name}."
+
+
 def subscribe(services: Services, url: str, name: str) -> RefreshResult:
     return services.calendar.subscriptions.subscribe(url, name)
 

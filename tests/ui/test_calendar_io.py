@@ -178,3 +178,24 @@ def test_subscription_refresh_timer_waits_for_the_next_due_time(window: Any, cal
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+def test_selected_tasks_export_as_vtodos_from_the_window(window: Any, cal: Any, qtbot: Any,
+                                                          tmp_path: Path) -> None:
+    import icalendar
+
+    services = window.services
+    rent = services.tasks.create(TaskFields(title="Pay rent", priority=1))
+    services.tasks.create(TaskFields(title="Not selected"))
+    window.refresh()
+    assert window.worker.wait_idle(10)
+    io = window.calendar_io
+    target = tmp_path / "picked.ics"
+    with qtbot.waitSignal(window.statusBar().messageChanged, timeout=10_000):
+        io.export_tasks_to([rent.id], str(target))
+    todos = icalendar.Calendar.from_ical(target.read_bytes()).walk("VTODO")
+    assert [str(t["SUMMARY"]) for t in todos] == ["Pay rent"]
+    assert window.statusBar().currentMessage() == "Exported 1 tasks to picked.ics."
+    window.task_list.clearSelection()
+    assert io.choose_task_export() is None
+    assert window.statusBar().currentMessage() == "Select the tasks to export first."
