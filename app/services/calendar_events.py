@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFoundError, ValidationError
@@ -174,6 +174,42 @@ class EventService:
                     task_ids |= {part.task_id} if part.task_id else set()
             if with_task:
                 self._delete_tasks(uow, task_ids, now)
+
+    def delete_tasks(self, task_ids: list[str], *, with_blocks: bool) -> tuple[int, int]:
+        """Delete tasks with their subtasks and, when asked, the time blocks of all of them,
+        as one undo step; returns (tasks deleted, blocks deleted)."""
+        with write(self.store, "Delete tasks and time blocks" if with_blocks else
+                   "Delete tasks", clock=self.clock) as uow:
+            now = self.clock.now()
+            todo = [uow.get(Task, i) for i in task_ids]
+            gone: list[str] = []
+            while todo:
+                task = todo.pop()
+                if task.deleted_at is None:
+                    uow.track(task).deleted_at = now
+                    gone.append(task.id)
+                todo += uow.session.scalars(select(Task).where(Task.parent_id == task.id,
+                                                               Task.deleted_at.is_(None)))
+            blocks = 0
+            if with_blocks and gone:
+                for ev in uow.session.scalars(select(Event).where(
+                        Event.task_id.in_(gone), Event.deleted_at.is_(None))).all():
+                    uow.track(ev).deleted_at = now
+                    blocks += 1
+            return len(gone), blocks
+
+    def count_blocks(self, task_ids: list[str]) -> int:
+        """How many live time blocks belong to these tasks or their subtasks."""
+        with read(self.store) as s:
+            ids, frontier = set(task_ids), list(task_ids)
+            while frontier:
+                kids = s.scalars(select(Task.id).where(Task.parent_id.in_(frontier),
+                                                       Task.deleted_at.is_(None))).all()
+                frontier = [k for k in kids if k not in ids]
+                ids.update(frontier)
+            n = s.scalar(select(func.count()).select_from(Event).where(
+                Event.task_id.in_(ids), Event.deleted_at.is_(None)))
+            return int(n or 0)
 
     # -- helpers ---------------------------------------------------------------------------
     def _delete_tasks(self, uow: UnitOfWork, task_ids: set[str], now: datetime) -> None:

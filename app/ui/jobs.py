@@ -121,6 +121,15 @@ def delete_tasks(services: Services, task_ids: list[str]) -> int:
     return services.tasks.delete(task_ids)
 
 
+def count_blocks(services: Services, task_ids: list[str]) -> int:
+    """Time blocks in the calendar that belong to these tasks (or their subtasks)."""
+    return services.calendar.events.count_blocks(task_ids)
+
+
+def delete_tasks_and_blocks(services: Services, task_ids: list[str], with_blocks: bool) -> int:
+    return services.calendar.events.delete_tasks(task_ids, with_blocks=with_blocks)[0]
+
+
 def capture(services: Services, view: View, text: str, create_project: bool) -> TaskChange:
     task = capture_text(services, text, create_project=create_project)
     return TaskChange(task, _in_view(services, view, task.id), f"Added: {task.title}")

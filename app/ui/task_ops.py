@@ -6,6 +6,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
 
 from app.errors import UserFacingError
 from app.services.capture import UnknownProjectError
@@ -73,8 +74,37 @@ class TaskOps(QObject):
         if not ids:
             self.w.show_message("Select a task to delete.")
             return
-        self.w.worker.run(jobs.delete_tasks, self.w.services, ids,
-                          on_done=self._on_deleted, on_error=self._error)
+        self.w.worker.run(jobs.count_blocks, self.w.services, ids, write=False,
+                          on_done=partial(self._ask_about_blocks, ids), on_error=self._error)
+
+    def _ask_about_blocks(self, ids: list[str], blocks: int) -> None:
+        """Deleting tasks that are time-blocked in the calendar asks about the blocks."""
+        if not blocks:
+            self.w.worker.run(jobs.delete_tasks, self.w.services, ids,
+                              on_done=self._on_deleted, on_error=self._error)
+            return
+        box = QMessageBox(self.w)
+        box.setObjectName("delete_blocks")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Delete tasks")
+        what = "this task has" if len(ids) == 1 else "these tasks have"
+        box.setText(f"{what.capitalize()} {blocks} time block{'s' if blocks != 1 else ''} "
+                    "in the calendar. Delete the blocks too?")
+        both = box.addButton("Delete tasks and blocks", QMessageBox.ButtonRole.AcceptRole)
+        only = box.addButton("Keep the blocks", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+
+        def finished() -> None:
+            clicked = box.clickedButton()
+            box.deleteLater()
+            if clicked in (both, only):
+                self.w.worker.run(jobs.delete_tasks_and_blocks, self.w.services, ids,
+                                  clicked is both, on_done=self._on_deleted,
+                                  on_error=self._error)
+
+        box.finished.connect(finished)
+        box.open()
 
     def _on_deleted(self, count: int) -> None:
         self.w.show_message(f"Deleted {count} task{'s' if count != 1 else ''}  "

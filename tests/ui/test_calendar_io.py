@@ -199,3 +199,29 @@ def test_selected_tasks_export_as_vtodos_from_the_window(window: Any, cal: Any, 
     window.task_list.clearSelection()
     assert io.choose_task_export() is None
     assert window.statusBar().currentMessage() == "Select the tasks to export first."
+
+
+def test_deleting_a_time_blocked_task_asks_about_its_blocks(
+    window: Any, cal: Any, qtbot: Any, modal: Callable[[], QWidget]
+) -> None:
+    services = window.services
+    task = services.tasks.create(TaskFields(title="Write the report", estimate_minutes=90))
+    kept = services.tasks.create(TaskFields(title="Plan the week"))
+    start = datetime(2026, 12, 2, 9, 0, tzinfo=BERLIN)
+    block = services.calendar.events.block_task(task.id, start)
+    services.calendar.events.block_task(kept.id, start + timedelta(hours=3))
+    window.show_view(window.current_view)
+    assert window.worker.wait_idle(10)
+    qtbot.waitUntil(lambda: window.task_list.select_task(task.id), timeout=5000)
+    window.ops.delete_selected()
+    box = modal()
+    assert "1 time block" in box.text()
+    both = next(b for b in box.findChildren(QPushButton) if b.text() == "Delete tasks and blocks")
+    both.click()
+    qtbot.waitUntil(lambda: services.calendar.events.count_blocks([task.id]) == 0, timeout=5000)
+    with pytest.raises(Exception, match="No task"):
+        services.tasks.get(task.id)
+    assert services.calendar.events.count_blocks([kept.id]) == 1
+    services.history.undo()  # one step brings back the task and its block
+    assert services.tasks.get(task.id).title == "Write the report"
+    assert [b.id for b in services.calendar.events.blocks_of_task(task.id)] == [block.id]
