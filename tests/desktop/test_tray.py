@@ -128,12 +128,16 @@ def test_without_a_tray_host_closing_minimises_and_the_window_does_everything(qt
     assert "Start Pomodoro" in texts and "New task and start…" in texts
     recent = next(a for a in integ.widget.menu.actions()
                   if a.text() == "Team meeting  ·  Client work")
-    with qtbot.waitSignal(integ.controller.status_changed, timeout=5000):
-        recent.trigger()
-    assert integ.widget.title_label.text() == "Team meeting"
-    with qtbot.waitSignal(integ.controller.status_changed, timeout=5000):
-        integ.widget.button.click()
-    assert not integ.controller.running
+    recent.trigger()
+    # Wait for the stored state, not the first status signal: a database-change refresh
+    # can emit one before the start has been written.
+    qtbot.waitUntil(lambda: integ.controller.running
+                    and integ.widget.title_label.text() == "Team meeting", timeout=5000)
+    integ.widget.button.click()
+    qtbot.waitUntil(lambda: not integ.controller.running, timeout=5000)
+    from app.services.time_tracking import TimeTracking
+
+    assert not TimeTracking.of(services).timer.status().running
     integ.open_window()
     qtbot.waitUntil(lambda: not window.isMinimized(), timeout=5000)
 
