@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,36 +11,7 @@ from app import __version__
 from app.cli import main
 from app.services.clock import Clock
 from app.services.task_json import FIELDS
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cadence(data_dir: Path, clock: Clock, capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run `cadence --data-dir <tmp> ARGS...` in-process with the fixed clock."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data_dir), *args], clock=clock)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def ok(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert (code, err) == (0, ""), err
-    return out
-
-
-def bad(result: tuple[int, str, str]) -> str:
-    """Exit 2, nothing on stdout, exactly one line on stderr; returns that line."""
-    code, out, err = result
-    assert code == 2, (code, out, err)
-    assert out == ""
-    assert err.endswith("\n") and err.count("\n") == 1, err
-    assert "Traceback" not in err
-    return err.strip()
+from tests.support.cli import Run, bad, ok
 
 
 def test_version(cadence: Run) -> None:

@@ -3,38 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 
-import pytest
-
-from app.cli import main
-from app.services.clock import Clock
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cadence(data_dir: Path, clock: Clock, capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data_dir), *args], clock=clock)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def ok(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert (code, err) == (0, ""), err
-    return out
-
-
-def bad(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert code == 2 and out == "" and err.count("\n") == 1, (code, out, err)
-    return err.strip()
+from tests.support.cli import Run, bad, ok
 
 
 def test_remind_and_list_as_json(cadence: Run) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,31 +10,7 @@ import pytest
 
 from app.cli import main
 from app.services.clock import Clock
-
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def cadence(data_dir: Path, clock: Clock, capsys: pytest.CaptureFixture[str]) -> Run:
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--data-dir", str(data_dir), *args], clock=clock)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
-
-
-def ok(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert (code, err) == (0, ""), err
-    return out
-
-
-def bad(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert code == 2, (code, out, err)
-    assert out == "" and err.count("\n") == 1 and "Traceback" not in err, err
-    return err.strip()
+from tests.support.cli import Run, bad, ok
 
 
 def test_timer_start_status_stop(cadence: Run, clock: Clock) -> None:
