@@ -73,12 +73,35 @@ def _fail(message: str, prefix: str = "cadence: ") -> int:
     return EXIT_BAD_INPUT
 
 
+def _app_only(args_list: list[str]) -> Path | None:
+    """The data dir when the arguments only open the app (no command; --data-dir at most):
+    it then starts without importing every command module. None: parse them all."""
+    pre = Parser(prog="cadence", add_help=False)
+    _data_dir_option(pre)
+    try:
+        args, rest = pre.parse_known_args(args_list)
+    except UsageError:
+        return None
+    if rest:
+        return None
+    data_dir: Path = getattr(args, "data_dir", None) or paths.default_data_dir()
+    return data_dir
+
+
+def _run_gui(data_dir: Path, args_list: list[str]) -> int:
+    ui: Any = importlib.import_module("app.ui.app")
+    return int(ui.run_gui(data_dir, args_list))
+
+
 def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
     """Run the command line; returns the exit status. ``clock`` is for tests."""
     args_list = sys.argv[1:] if argv is None else list(argv)
     if args_list == ["--version"]:  # answered before any command module is imported
         sys.stdout.write(f"cadence {__version__}\n")
         return EXIT_OK
+    gui_dir = _app_only(args_list)
+    if gui_dir is not None:
+        return _run_gui(gui_dir, args_list)
     try:
         args = build_parser().parse_args(args_list)
     except UsageError as exc:
@@ -90,8 +113,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
         return int(selftest.run())
     data_dir = getattr(args, "data_dir", None) or paths.default_data_dir()
     if args.command is None:
-        ui: Any = importlib.import_module("app.ui.app")
-        return int(ui.run_gui(data_dir, args_list))
+        return _run_gui(data_dir, args_list)
     ctx = Context(data_dir=data_dir, clock=clock)
     try:
         return int(args.run(ctx, args))

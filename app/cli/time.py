@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.common import Context, clip, resolve_task_id, short, table
 from app.errors import ConflictError, NotFoundError, ValidationError
-from app.services.pomodoro import PomodoroConfig
 
 if TYPE_CHECKING:
+    from app.services.pomodoro import PomodoroConfig
     from app.services.time_dto import TimeEntryDTO
     from app.services.time_tracking import TimeTracking
 
@@ -290,6 +290,8 @@ def report(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _pomodoro(text: str) -> PomodoroConfig:
+    from app.services.pomodoro import PomodoroConfig
+
     body, _, cycles = text.lower().partition("x")
     parts = body.split("/")
     try:

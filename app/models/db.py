@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,15 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app import paths
 from app.errors import StoreError, StoreTooNewError
-
-_REVISION_FILE = re.compile(r"^(\d{4})_\w+\.py$")
-
-
-def known_revisions() -> list[str]:
-    """Revision ids shipped with this build, oldest first (ids are zero-padded numbers)."""
-    versions = paths.migrations_dir() / "versions"
-    found = (_REVISION_FILE.match(p.name) for p in versions.iterdir())
-    return sorted(m.group(1) for m in found if m)
+from app.models.schema import describe_db_error, known_revisions, stored_revision
 
 
 def head_revision() -> str:
@@ -40,20 +31,6 @@ def _set_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
-def describe_db_error(exc: BaseException) -> str:
-    """Turn a sqlite3/SQLAlchemy error into one sentence a user can act on."""
-    msg = str(getattr(exc, "orig", exc)).lower()
-    if "disk is full" in msg or "disk i/o" in msg:
-        return "The disk is full or failing; nothing was saved. Free some space and try again."
-    if "locked" in msg or "busy" in msg:
-        return "The database is locked by another program; nothing was saved. Try again."
-    if "readonly" in msg or "read-only" in msg:
-        return "The database file is read-only; nothing was saved."
-    if "not a database" in msg or "malformed" in msg or "corrupt" in msg:
-        return "The database file is damaged (not a valid SQLite file)."
-    return f"Database error: {getattr(exc, 'orig', exc)}"
-
-
 @contextmanager
 def translated_errors() -> Iterator[None]:
     """Re-raise database failures a user can act on as StoreError."""
@@ -64,29 +41,6 @@ def translated_errors() -> Iterator[None]:
         if isinstance(orig, sqlite3.IntegrityError):
             raise
         raise StoreError(describe_db_error(exc)) from exc
-
-
-def _stored_revision(db_path: Path) -> str | None:
-    """Read alembic_version with plain sqlite3 (no Alembic import on the common path)."""
-    try:
-        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error as exc:
-        raise StoreError(f"Cannot open {db_path}: {describe_db_error(exc)}") from exc
-    try:
-        row = con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-        ).fetchone()
-        if row is None:
-            tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
-            if tables:
-                raise StoreError(f"{db_path} is an SQLite file but not a Cadence database.")
-            return None
-        ver = con.execute("SELECT version_num FROM alembic_version").fetchone()
-        return None if ver is None else str(ver[0])
-    except sqlite3.DatabaseError as exc:
-        raise StoreError(f"Cannot read {db_path}: {describe_db_error(exc)}") from exc
-    finally:
-        con.close()
 
 
 def backup_file(db_path: Path, suffix: str) -> Path:
@@ -150,7 +104,7 @@ def open_store(db_path: Path, *, upgrade: bool = True) -> Store:
     """Open (creating if needed) the database, migrating it first if its schema is behind."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     exists = db_path.exists() and db_path.stat().st_size > 0
-    current = _stored_revision(db_path) if exists else None
+    current = stored_revision(db_path) if exists else None
     known = known_revisions()
     if current is not None and current not in known:
         raise StoreTooNewError(

@@ -2,196 +2,172 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QMainWindow,
     QMenu,
     QMessageBox,
-    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QToolBar,
-    QVBoxLayout,
     QWidget,
 )
 
 from app import APP_NAME, __version__
+from app.services.clock import Clock
 from app.services.dto import TaskDTO
-from app.services.facade import Services
-from app.services.task_query import INBOX, View
-from app.ui import dialogs, jobs, theme
-from app.ui.actions import install_actions
-from app.ui.board import BoardView
-from app.ui.editor import TaskEditor
+from app.ui import dialogs, theme
 from app.ui.icons import icon
-from app.ui.palette import CommandPalette
-from app.ui.project_ops import ProjectOps
-from app.ui.qt_helpers import named
 from app.ui.quick_add import QuickAddBar
 from app.ui.search_bar import SearchBar
-from app.ui.sidebar import Sidebar
 from app.ui.task_list import TaskListView
-from app.ui.task_ops import TaskOps
-from app.ui.task_tree_model import TITLE, TaskTreeModel
-from app.ui.view_loader import ViewLoader
+from app.ui.task_tree import build_tree
+from app.ui.task_tree_model import PROJECT, TITLE, TaskTreeModel
+from app.ui.window_build import NO_COLUMN_KINDS, attach_parts, build_frame, count_text
 from app.ui.worker import DbWorker
 
+if TYPE_CHECKING:
+    from app.services.facade import Services
+    from app.services.first_page import FirstPage
+    from app.services.task_query import View
+    from app.ui import jobs
+    from app.ui.board import BoardView
+    from app.ui.editor import TaskEditor
+    from app.ui.project_ops import ProjectOps
+    from app.ui.sidebar import Sidebar
+    from app.ui.task_ops import TaskOps
+    from app.ui.view_loader import ViewLoader
 
 class MainWindow(QMainWindow):
     """Cadence's one window. Everything that touches the store goes through ``worker``.
 
+    ``MainWindow(services)`` builds it all. For a fast start-up, ``MainWindow(clock=...)``
+    builds the frame without importing SQLAlchemy or the services (header, list, empty
+    sidebar and editor columns), ``show_first_page`` paints a page read directly
+    from the file, and ``attach(services)`` completes it once the services are open.
+
     Signals:
         list_loaded(): the list or board shows fresh data for the current view.
         task_changed(object): a stored change of one task (its new TaskDTO) is on screen.
+        ready(): attach() finished: the services are connected and every command works.
     """
 
     list_loaded = Signal()
     task_changed = Signal(object)
+    ready = Signal()
 
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+    # Built by window_build.build_frame.
+    model: TaskTreeModel
+    task_list: TaskListView
+    quick_add: QuickAddBar
+    search: SearchBar
+    search_box: QLineEdit
+    search_error: QLabel
+    view_title: QLabel
+    header: QWidget
+    stack: QStackedWidget
+    last_task_page: QWidget  # the list or the board, whichever showed last
+    splitter: QSplitter
+    placeholders: tuple[QWidget, QWidget]
+    count_label: QLabel
+    day_timer: QTimer
+    toolbar: QToolBar
+    list_action: QAction
+    board_action: QAction
+    add_action: QAction
+    view_anchor: QAction
+    spacer_action: QAction
+    # Set by attach(), once the services are open.
+    services: Services
+    board: BoardView
+    current_view: View
+    search_view: View | None
+    sidebar: Sidebar
+    editor: TaskEditor
+    loader: ViewLoader
+    ops: TaskOps
+    project_ops: ProjectOps
+    actions_by_name: dict[str, QAction]
+
+    def __init__(self, services: Services | None = None, parent: QWidget | None = None, *,
+                 clock: Clock | None = None) -> None:
         super().__init__(parent)
-        self.services = services
+        self.clock = services.clock if services is not None else clock or Clock()
         self.worker = DbWorker(self)
-        self.current_view: View = INBOX
-        self.search_view: View | None = None
         self.view_menu: QMenu | None = None  # set by install_actions
+        self.is_attached = False
+        self.is_closed = False
         self._extra_actions: list[QAction] = []
+        self._first_page: FirstPage | None = None
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 800)
-        self._build()
-        self.loader = ViewLoader(self)
-        self.ops = TaskOps(self)
-        self.project_ops = ProjectOps(self)
-        self.actions_by_name = install_actions(self)
-        self._build_toolbar()
-        self._connect()
-        self._restore_geometry()
-        self.show_view(INBOX)
-        self.reload_sidebar()
-
-    # -- building --------------------------------------------------------------------------
-    def _build(self) -> None:
-        self.model = TaskTreeModel(self)
-        self.task_list = TaskListView(self.model)
-        self.board = BoardView(clock=self.services.clock)
-        self.editor = TaskEditor()
-        self.editor.today = self.services.clock.today()
-        self.editor.zone_name = self.services.clock.zone_key()
-        self.editor.parent_title = self._parent_title
-        self.sidebar = Sidebar()
-        self.quick_add = QuickAddBar()
-        self.search = SearchBar(self.services.clock.today)
-        self.search_box = self.search.box
-        self.search_error = self.search.error
-        self.view_title = named(QLabel(), "view_title")
-        font = QFont(self.view_title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        font.setBold(True)
-        self.view_title.setFont(font)
-        self._build_layout()
-
-    def _build_layout(self) -> None:
-        header = QHBoxLayout()
-        header.addWidget(self.view_title, 1)
-        header.addWidget(self.search, 2)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.task_list)
-        self.stack.addWidget(self.board)
-        self._task_page: QWidget = self.task_list
-        middle = named(QWidget(), "middle")
-        box = QVBoxLayout(middle)
-        box.setContentsMargins(10, 8, 10, 0)
-        box.addLayout(header)
-        box.addWidget(self.quick_add)
-        box.addWidget(self.stack, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.sidebar)
-        self.splitter.addWidget(middle)
-        self.splitter.addWidget(self.editor)
-        self.sidebar.setMinimumWidth(170)
-        self.editor.setMinimumWidth(280)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([230, 730, 320])
-        self.setCentralWidget(self.splitter)
-        self.count_label = QLabel()
-        self.statusBar().addPermanentWidget(self.count_label)
-        self._day_timer = QTimer(self)
-        self._day_timer.setInterval(60_000)
-        self._day_timer.start()
+        build_frame(self)
         self.apply_theme()
-
-    def _build_toolbar(self) -> None:
-        bar = self.toolbar = QToolBar("Main", self)
-        bar.setObjectName("main_toolbar")
-        bar.setMovable(False)
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.addToolBar(bar)
-        self.list_action = QAction("List", self, checkable=True)
-        self.list_action.setToolTip("Outline list (Ctrl+B switches)")
-        self.list_action.triggered.connect(lambda: self.show_page(self.task_list))
-        self.board_action = QAction("Board", self, checkable=True)
-        self.board_action.setToolTip("Kanban board (Ctrl+B switches)")
-        self.board_action.triggered.connect(lambda: self.show_page(self.board))
-        bar.addAction(self.list_action)
-        bar.addAction(self.board_action)
-        self._view_anchor = bar.addSeparator()
-        self.add_action = bar.addAction("Add task")
-        self.add_action.setToolTip("Add a task (Ctrl+N)")
-        self.add_action.triggered.connect(self.focus_quick_add)
-        bar.addAction(self.actions_by_name["undo"])
-        bar.addAction(self.actions_by_name["redo"])
-        self._paint_toolbar_icons()
-        spacer = QWidget()
-        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        bar.addWidget(spacer)
-        self._sync_page_actions()
-
-    def _connect(self) -> None:
-        self.worker.user_error.connect(self.show_message)
-        self.worker.bug.connect(self.on_worker_bug)
-        self.sidebar.view_selected.connect(self.show_view)
-        self.project_ops.connect_sidebar(self.sidebar)
-        self.task_list.current_task_changed.connect(self.on_current_task_changed)
-        self.task_list.task_activated.connect(lambda _id: self.focus_editor())
-        self.task_list.space_pressed.connect(self.ops.toggle_done_selected)
-        self.model.status_toggle_requested.connect(self.ops.toggle_done)
-        self.model.rename_requested.connect(self.ops.rename)
-        self.model.move_requested.connect(self.ops.move)
-        self.board.task_selected.connect(self.on_current_task_changed)
-        self.board.task_activated.connect(lambda _id: self.focus_editor())
-        self.board.move_requested.connect(self.ops.board_move)
-        self.board.status_toggle_requested.connect(self.ops.toggle_done)
-        self.editor.save_requested.connect(self.ops.save)
-        self.editor.message.connect(self.show_message)
-        self.quick_add.submitted.connect(self.ops.quick_add)
-        self.search.query_changed.connect(self.on_search_query_changed)
-        self.search.save_requested.connect(self.project_ops.save_filter)
-        self._day_timer.timeout.connect(self.on_day_timer_timeout)
+        self._restore_geometry()
         theme_manager = theme.manager()
         if theme_manager is not None:
             theme_manager.theme_changed.connect(self.on_theme_changed)
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: Services) -> None:
+        """Complete the window on open services: sidebar, editor, commands, loading."""
+        attach_parts(self, services)
+        self.is_attached = True
+        self.apply_theme()
+        self.day_timer.start()
+        self._show_task_chrome(self.task_page_visible())
+        first, self._first_page = self._first_page, None
+        inbox = self.current_view
+        if first is not None and (first.kind, first.ref) == (inbox.kind, inbox.ref):
+            self.loader.first_page_shown(inbox, first.tasks)
+            self._update_title()
+            self.reload_list()  # the whole view, below the first page already shown
+            if self.search.text():  # typed while the services were loading
+                self.search.run_now()
+        else:
+            self.show_view(inbox)
+        self.reload_sidebar()
+        self.ready.emit()
 
     def on_theme_changed(self, _dark: bool) -> None:
         self.apply_theme()
 
     def _paint_toolbar_icons(self) -> None:
         text = theme.current().text
-        for action, name in ((self.list_action, "list"), (self.board_action, "board"),
-                             (self.add_action, "plus"), (self.actions_by_name["undo"], "undo"),
-                             (self.actions_by_name["redo"], "redo")):
+        pairs = [(self.list_action, "list"), (self.board_action, "board"),
+                 (self.add_action, "plus")]
+        if self.is_attached:
+            pairs += [(self.actions_by_name[name], name) for name in ("undo", "redo")]
+        for action, name in pairs:
             action.setIcon(icon(name, text))
 
     def apply_theme(self) -> None:
-        if hasattr(self, "add_action"):
-            self._paint_toolbar_icons()
+        self._paint_toolbar_icons()
         self.search.apply_theme()
-        self.editor.apply_theme()
-        self.sidebar.apply_theme()
+        if self.is_attached:
+            self.editor.apply_theme()
+            self.sidebar.apply_theme()
         self.task_list.viewport().update()
+
+    # -- the first page, before attach -----------------------------------------------------
+    def show_first_page(self, page: FirstPage, title: str) -> None:
+        """Paint a view's first page read straight from the file while the services load;
+        attach() goes on from it (the Inbox) or replaces it."""
+        self._first_page = page
+        self.view_title.setText(title)
+        self.setWindowTitle(f"{title} — {APP_NAME}")
+        # Not reorderable until attach: nothing could store a drop yet.
+        self.model.set_tree(build_tree(page.tasks), today=page.today, now=page.now,
+                            zone=page.zone, reorderable=False)
+        self.task_list.setColumnHidden(PROJECT, page.kind in NO_COLUMN_KINDS)
+        self.count_label.setText(count_text(len(page.tasks), complete=False))
+        self.list_loaded.emit()
 
     # -- contract for other features -------------------------------------------------------
     def command_actions(self) -> list[QAction]:
@@ -202,7 +178,8 @@ class MainWindow(QMainWindow):
         return self.toolbar.addWidget(widget)
 
     def add_view(self, name: str, widget: QWidget, shortcut: str) -> QAction:
-        """Add a central view (calendar, timesheet…) reachable from the toolbar, menu, palette."""
+        """Add a central page (calendar, timesheet…) reachable from the toolbar, menu and
+        palette. While it shows, the task header, quick add and editor are hidden."""
         self.stack.addWidget(widget)
         action = QAction(name, self, checkable=True)
         action.setObjectName(f"action_view_{name.lower().replace(' ', '_')}")
@@ -210,7 +187,7 @@ class MainWindow(QMainWindow):
         action.setToolTip(f"{name} ({shortcut})")
         action.triggered.connect(lambda: self.show_page(widget))
         action.setData(widget)
-        self.toolbar.insertAction(self._view_anchor, action)
+        self.toolbar.insertAction(self.view_anchor, action)
         if self.view_menu is not None:
             self.view_menu.addAction(action)
         self._extra_actions.append(action)
@@ -226,22 +203,34 @@ class MainWindow(QMainWindow):
         self.search_view = None
         self.current_view = view
         self.sidebar.select_view(view)
-        if self.stack.currentWidget() not in (self.task_list, self.board):
-            self.show_page(self._task_page)
+        if not self.task_page_visible():
+            self.show_page(self.last_task_page)
         self._update_title()
         self.reload_list(progressive=True)
 
     def show_page(self, widget: QWidget) -> None:
         was = self.stack.currentWidget()
         self.stack.setCurrentWidget(widget)
-        if widget in (self.task_list, self.board):
-            self._task_page = widget
-            self.quick_add.show()
+        on_tasks = self.task_page_visible()
+        if on_tasks:
+            self.last_task_page = widget
             if widget is not was:
                 self.loader.page_switched()
-        else:
-            self.quick_add.hide()
+        self._show_task_chrome(on_tasks)
         self._sync_page_actions()
+        self._update_title()
+
+    def task_page_visible(self) -> bool:
+        """The list or the board shows (not a page added with add_view)."""
+        current = self.stack.currentWidget()
+        return current is self.task_list or self.board_visible()
+
+    def _show_task_chrome(self, visible: bool) -> None:
+        """The task header (title, search), quick add and editor belong to the task pages."""
+        self.header.setVisible(visible)
+        self.quick_add.setVisible(visible)
+        if self.is_attached:
+            self.editor.setVisible(visible)
 
     def toggle_board(self) -> None:
         target = self.task_list if self.board_visible() else self.board
@@ -249,16 +238,21 @@ class MainWindow(QMainWindow):
         target.setFocus()
 
     def board_visible(self) -> bool:
-        return self.stack.currentWidget() is self.board
+        return self.is_attached and self.stack.currentWidget() is self.board
 
     def _sync_page_actions(self) -> None:
         current = self.stack.currentWidget()
         self.list_action.setChecked(current is self.task_list)
-        self.board_action.setChecked(current is self.board)
+        self.board_action.setChecked(self.board_visible())
         for action in self._extra_actions:
             action.setChecked(action.data() is current)
 
     def _update_title(self) -> None:
+        page = next((a.text() for a in self._extra_actions
+                     if a.data() is self.stack.currentWidget()), None)
+        if page is not None:
+            self.setWindowTitle(f"{page} — {APP_NAME}")
+            return
         view = self.effective_view()
         self.view_title.setText(view.title)
         self.setWindowTitle(f"{view.title} — {APP_NAME}")
@@ -284,12 +278,15 @@ class MainWindow(QMainWindow):
     @property
     def tasks(self) -> dict[str, TaskDTO]:
         """The tasks the list or board shows, by id, in view order."""
+        if not self.is_attached:
+            page = self._first_page
+            return {t.id: t for t in page.tasks} if page is not None else {}
         return self.loader.tasks
 
     @property
     def list_complete(self) -> bool:
         """False while only the first page of a view is shown."""
-        return self.loader.complete
+        return self.is_attached and self.loader.complete
 
     # -- selection, focus ------------------------------------------------------------------
     def selected_ids(self) -> list[str]:
@@ -306,13 +303,16 @@ class MainWindow(QMainWindow):
         else:
             self.editor.set_task(task)
 
-    def _parent_title(self, task_id: str) -> str | None:
+    def on_task_activated(self, _task_id: object) -> None:
+        self.focus_editor()
+
+    def parent_title(self, task_id: str) -> str | None:
         parent = self.tasks.get(task_id)
         return parent.title if parent is not None else None
 
     def focus_quick_add(self) -> None:
-        if self.stack.currentWidget() not in (self.task_list, self.board):
-            self.show_page(self._task_page)
+        if not self.task_page_visible():
+            self.show_page(self.last_task_page)
         self.quick_add.focus_input()
 
     def focus_search(self) -> None:
@@ -338,6 +338,8 @@ class MainWindow(QMainWindow):
             self.task_list.edit(index.siblingAtColumn(TITLE))
 
     def open_palette(self) -> None:
+        from app.ui.palette import CommandPalette
+
         palette = CommandPalette(self.command_actions(), self)
         palette.open_palette()
 
@@ -349,6 +351,8 @@ class MainWindow(QMainWindow):
     # -- search ----------------------------------------------------------------------------
     def on_search_query_changed(self, query: object) -> None:
         """The search box holds a valid query (or was emptied): show its results."""
+        from app.services.task_query import View
+
         text = query if isinstance(query, str) else None
         self.search_view = View("filter", text, f"Search: {text}") if text else None
         self._after_search_changed()
@@ -383,8 +387,10 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         """A real close (features that keep running in the tray filter the event first):
         save what was typed, finish the writes, stop the worker threads."""
-        self._day_timer.stop()
-        self.editor.set_task(None)  # saves what was typed
+        self.is_closed = True
+        self.day_timer.stop()
+        if self.is_attached:
+            self.editor.set_task(None)  # saves what was typed
         settings = QSettings()
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/splitter", self.splitter.saveState())

@@ -12,6 +12,7 @@ from app.services.task_query import INBOX, View
 from app.ui import jobs
 from app.ui.heap import HeapKeeper
 from app.ui.task_tree_model import PROJECT
+from app.ui.window_build import NO_COLUMN_KINDS, count_text
 
 if TYPE_CHECKING:
     from app.ui.main_window import MainWindow
@@ -69,6 +70,14 @@ class ViewLoader(QObject):
         else:
             self.reload_list(progressive=True)
 
+    def first_page_shown(self, view: View, tasks: list[TaskDTO]) -> None:
+        """The window painted view's first page before this loader existed (see
+        MainWindow.show_first_page): take it as shown, so that the whole list, when it
+        comes, keeps the user's scroll position."""
+        self.tasks = {t.id: t for t in tasks}
+        self.complete = False
+        self._shown_view = view
+
     def expected_rows(self, view: View) -> int | None:
         """How many open tasks the sidebar last counted for view (None: not counted)."""
         sidebar = self.w.sidebar
@@ -107,7 +116,7 @@ class ViewLoader(QObject):
                              reorderable=loaded.reorderable,
                              keep_rows=w.model.shown_rows() if same_view else 0)
             # Inside one project (or the Inbox) the project column says nothing.
-            w.task_list.setColumnHidden(PROJECT, loaded.view.kind in ("project", "inbox"))
+            w.task_list.setColumnHidden(PROJECT, loaded.view.kind in NO_COLUMN_KINDS)
             w.task_list.verticalScrollBar().setValue(scroll)
         self.complete = loaded.complete
         w.editor.today = loaded.today
@@ -139,9 +148,7 @@ class ViewLoader(QObject):
             w.show_view(INBOX)  # the shown project was deleted
 
     def _update_count(self) -> None:
-        n = len(self.tasks)
-        more = "" if self.complete else " + loading…"
-        self.w.count_label.setText(f"{n:,} task{'s' if n != 1 else ''}{more}")
+        self.w.count_label.setText(count_text(len(self.tasks), self.complete))
 
     # -- single changes --------------------------------------------------------------------
     def apply_change(self, change: jobs.TaskChange) -> None:

@@ -4,6 +4,8 @@
 
 Targets (issue #2): JSON import of 100k tasks under 10 s; `cadence list --json` of
 100k under 3 s. Times are wall clock of a fresh `python -m app` process, median of runs.
+`cadence --version` and `--help` show the start-up cost every command pays (no store);
+`python -c pass` beside them is the interpreter's own share.
 """
 
 from __future__ import annotations
@@ -97,3 +99,20 @@ def test_list_all_json_and_filters(bench_store: Path, tmp_path: Path) -> None:
 def test_export(bench_store: Path, tmp_path: Path) -> None:
     took, rss = _cadence("--data-dir", str(bench_store), "export", str(tmp_path / "b.json"))
     _report("cadence export --format json (whole store)", [took], None, rss)
+
+
+def test_startup_without_a_store(tmp_path: Path) -> None:
+    folder = str(tmp_path / "never-created")
+    for name, args in (("python -c pass (interpreter only)", None),
+                       ("cadence --version", ("--version",)),
+                       ("cadence --help", ("--data-dir", folder, "--help"))):
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            command = [sys.executable, "-c", "pass"] if args is None else [
+                sys.executable, "-m", "app", *args]
+            subprocess.run(command, cwd=ROOT, capture_output=True, check=True, timeout=60)
+            times.append(time.perf_counter() - start)
+        print(f"\n[bench] {name}: median {statistics.median(times) * 1000:.0f} ms "
+              f"(runs {', '.join(f'{t * 1000:.0f}' for t in times)})")
+    assert not Path(folder).exists()  # --help never opens the store
