@@ -49,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cadence, a local-first planner. Without a command, opens the app.",
     )
     _data_dir_option(parser)
+    _minimized_option(parser)
     parser.add_argument("--version", action="version", version=f"cadence {__version__}")
     parser.add_argument("--self-test", action="store_true",
                         help="check that this installation works, then exit")
@@ -59,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     for sub in subparsers.choices.values():  # also accepted after the command name
         _data_dir_option(sub)
     return parser
+
+
+def _minimized_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--minimized", action="store_true",
+                        help="open the app in the system tray (or minimised where there is "
+                             "no tray), as a start at login does")
 
 
 def _data_dir_option(parser: argparse.ArgumentParser) -> None:
@@ -78,6 +85,7 @@ def _app_only(args_list: list[str]) -> Path | None:
     it then starts without importing every command module. None: parse them all."""
     pre = Parser(prog="cadence", add_help=False)
     _data_dir_option(pre)
+    _minimized_option(pre)
     try:
         args, rest = pre.parse_known_args(args_list)
     except UsageError:
@@ -90,7 +98,9 @@ def _app_only(args_list: list[str]) -> Path | None:
 
 def _run_gui(data_dir: Path, args_list: list[str]) -> int:
     ui: Any = importlib.import_module("app.ui.app")
-    return int(ui.run_gui(data_dir, args_list))
+    minimized = "--minimized" in args_list
+    qt_args = [a for a in args_list if a != "--minimized"]
+    return int(ui.run_gui(data_dir, qt_args, minimized=minimized))
 
 
 def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:

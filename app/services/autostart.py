@@ -15,9 +15,8 @@ from app import APP_ID, APP_NAME
 from app.errors import UserFacingError
 
 RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
-# Extra arguments for a login start (e.g. a start-minimised-to-tray flag once the command
-# line has one); empty: the plain GUI command.
-LOGIN_ARGS: tuple[str, ...] = ()
+# A start at login opens Cadence in the system tray (or minimised where there is none).
+LOGIN_ARGS: tuple[str, ...] = ("--minimized",)
 
 
 class AutostartError(UserFacingError):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QWidget
 
     from app.services.clock import Clock
     from app.services.facade import Services
@@ -85,7 +85,18 @@ def create_main_window(services: Services) -> MainWindow:
     return window
 
 
-def run_gui(data_dir: Path | None, argv: list[str]) -> int:
+def present(window: QWidget, *, minimized: bool) -> None:
+    """Show the window; for a start at login (``minimized``) leave it in the system tray,
+    whose icon opens it, or minimise it where there is no tray."""
+    from PySide6.QtWidgets import QSystemTrayIcon
+
+    if not minimized:
+        window.show()
+    elif not QSystemTrayIcon.isSystemTrayAvailable():
+        window.showMinimized()
+
+
+def run_gui(data_dir: Path | None, argv: list[str], *, minimized: bool = False) -> int:
     """Run the desktop app until its window closes; 2 if the store cannot be used.
 
     A store that is ready as it is (this build's schema, past the first run) shows the
@@ -101,12 +112,12 @@ def run_gui(data_dir: Path | None, argv: list[str]) -> int:
     clock = Clock()
     page = read_first_page(paths.database_path(folder), INBOX_REF, clock)
     if page is None:
-        return _run_opened(app, folder, clock)
-    return _run_first_page_first(app, folder, page, clock)
+        return _run_opened(app, folder, clock, minimized)
+    return _run_first_page_first(app, folder, page, clock, minimized)
 
 
 def _run_first_page_first(app: QApplication, folder: Path, page: FirstPage,
-                          clock: Clock) -> int:
+                          clock: Clock, minimized: bool) -> int:
     """Paint the first page, open the services after that paint, attach them, run."""
     from PySide6.QtCore import Qt
 
@@ -128,7 +139,7 @@ def _run_first_page_first(app: QApplication, folder: Path, page: FirstPage,
         app.exit(2)
 
     opener.failed.connect(on_failed)
-    window.show()
+    present(window, minimized=minimized)
     after_first_paint(window.task_list.viewport(), opener.start)
     try:
         code = app.exec()
@@ -149,7 +160,7 @@ def _install_features(window: MainWindow) -> None:
     install_features(window)
 
 
-def _run_opened(app: QApplication, folder: Path, clock: Clock) -> int:
+def _run_opened(app: QApplication, folder: Path, clock: Clock, minimized: bool) -> int:
     """Open (and migrate) the store, add the sample project on the first run, then show."""
     from app.errors import StoreError
     from app.services.facade import Services
@@ -174,7 +185,7 @@ def _run_opened(app: QApplication, folder: Path, clock: Clock) -> int:
         sample = services.projects.by_name(PROJECT_NAME) if first_run else None
         if sample is not None:  # the first run opens the welcome project, not an empty Inbox
             window.show_view(View("project", sample.id, sample.name))
-        window.show()
+        present(window, minimized=minimized)
         if os.environ.get(EXIT_AFTER_SHOWN_ENV):
             _report_when_painted(window)
         return app.exec()
