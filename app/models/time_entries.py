@@ -43,4 +43,7 @@ class TimeEntry(Stamped, Base):
               sqlite_where=text("deleted_at IS NULL")),
         # Per-task totals (estimate vs actual), covering; also the foreign key's lookups.
         Index("ix_time_entries_task", "task_id", "deleted_at", "start_at", "end_at"),
+        # Entries made in another zone or tracked as meetings, for the analytics footnotes.
+        Index("ix_time_entries_zone_source", "tz", "source", "start_at",
+              sqlite_where=text("deleted_at IS NULL")),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy import Connection
@@ -11,14 +12,15 @@ from sqlalchemy import Connection
 from app.errors import ValidationError
 from app.models.base import from_utc_text
 from app.models.db import Store, translated_errors
+from app.services import analytics_done as done_q
 from app.services import analytics_sql as q
 from app.services import analytics_text, analytics_tracked
+from app.services.analytics_filter import TaskFilter, task_filter
 from app.services.analytics_time import (
     Ints,
     LocalGrid,
     build_grid,
     local_midnight,
-    offset_pieces,
     split,
     union,
 )
@@ -60,9 +62,11 @@ def _monday(day: date) -> date:
 class AnalyticsService:
     """Figures for the dashboard and ``cadence stats``; settings for baseline and target."""
 
-    def __init__(self, store: Store, clock: Clock) -> None:
+    def __init__(self, store: Store, clock: Clock,
+                 memo: analytics_tracked.LookupMemo | None = None) -> None:
         self.store = store
         self.clock = clock
+        self.memo = memo  # keeps task/tag/project lookups between calls, by data stamp
 
     # -- settings ------------------------------------------------------------------------
     def settings(self) -> tuple[float | None, float]:
@@ -106,33 +110,45 @@ class AnalyticsService:
         return (*data, self.clock.today(), moment, self.clock.zone_key())
 
     # -- figures -------------------------------------------------------------------------
-    def figures(self, query: StatsQuery) -> Figures:
-        """Every figure of the dashboard for the query, in the clock's zone."""
+    def figures(self, query: StatsQuery, stamp: tuple[object, ...] | None = None) -> Figures:
+        """Every figure of the dashboard for the query, in the clock's zone.
+
+        ``stamp``: this service's ``stamp()`` read just before; with a memo, lookups read
+        at the same stamp are reused.
+        """
         zone, now, today = self.clock.zone, self.clock.now(), self.clock.today()
-        grid = build_grid(query.first, query.last, zone)
+        set_baseline, target = self.settings()
+        wide = _Completions.grid_for(query, zone)
+        at = (query.first - wide.days[0]).days
+        grid = wide.slice(at, at + (query.last - query.first).days + 1)
         ndays = len(grid.days)
         elapsed = min(max((today - query.first).days + 1, 0), ndays)
         lo, hi = _instant(grid.start), _instant(grid.end)
-        set_baseline, target = self.settings()
         with read(self.store) as session:
             conn = session.connection()
-            flt = q.task_filter(conn, query.project_ids, query.tag_ids)
-            comp = _Completions(conn, grid, today, flt)
-            first = q.first_completion(conn, flt)
+            flt = task_filter(conn, query.project_ids, query.tag_ids)
+            found = (self.memo.get(conn, stamp) if self.memo is not None and stamp
+                     else analytics_tracked.lookups(conn))
+            done = done_q.completed(conn, wide, flt, found.index.odd_ids)
+            comp = _Completions(wide, today, done)
+            first = done_q.first_completion(conn, flt)
             first_day = None if first is None else from_utc_text(first).astimezone(zone).date()
             baseline = self._baseline(conn, flt, set_baseline, query.filtered, first_day, today)
             tracked = analytics_tracked.compute(conn, grid, now, self.clock.zone_key(), flt,
-                                                query.top_n)
+                                                query.top_n, found)
             meeting_days = _meetings(conn, grid)
-            est = q.estimates(conn, lo, hi, now, flt)
-            est[:, 2] += tracked.started_by_task[est[:, 0]]
-            estimates = _top_estimates(conn, est, query.top_n)
-            overdue = q.overdue(conn, now, today, flt)
-        done = est[:, 1] > 0
-        measured = done & (est[:, 2] > 0)
+            inside = (done.day >= at) & (done.day < at + ndays)
+            keys = found.index.rowids_of(done.tasks[inside])
+            outside = done_q.outside_time(conn, lo, hi, now, flt, keys, found.index)
+            est = np.stack([keys, done.estimates[inside],
+                            outside[keys] + tracked.started_by_task[keys]], axis=1)
+            estimates = _top_estimates(conn, found, est, query.top_n)
+            overdue = done_q.overdue(conn, now, today, flt)
+        measured = (est[:, 1] > 0) & (est[:, 2] > 0)
         planned = int(est[measured, 1].sum())
         error = int(np.abs(est[measured, 2] - est[measured, 1]).sum())
-        completed = tuple(comp.count(d) for d in grid.days)
+        per_day, late_per_day = (v[at:at + ndays] for v in done.per_day(len(wide.days)))
+        completed = tuple(int(n) for n in per_day)
         elapsed_done = sum(completed[:elapsed])
         figures = Figures(
             query=query,
@@ -155,20 +171,20 @@ class AnalyticsService:
             estimate_accuracy=max(0.0, 1.0 - error / planned) if planned else None,
             estimate_ratio=float(est[measured, 2].sum()) / planned if planned else None,
             estimated=int(measured.sum()),
-            unestimated=int((~done).sum()),
-            untracked=int((done & (est[:, 2] == 0)).sum()),
+            unestimated=int((est[:, 1] <= 0).sum()),
+            untracked=int(((est[:, 1] > 0) & (est[:, 2] == 0)).sum()),
             focus_per_day=tuple(t - m for t, m in zip(
                 tracked.per_day, tracked.meeting_source_per_day, strict=True)),
             meeting_per_day=meeting_days,
             heatmap=tracked.heatmap,
             overdue=overdue,
-            completed_late=sum(comp.late(d) for d in grid.days),
+            completed_late=int(late_per_day.sum()),
             running=tracked.running,
             odd_days=tuple(grid.odd_days()),
         )
         return analytics_text.annotate(figures, tracked)
 
-    def _baseline(self, conn: Connection, flt: q.TaskFilter, set_value: float | None,
+    def _baseline(self, conn: Connection, flt: TaskFilter, set_value: float | None,
                   filtered: bool, first_day: date | None, today: date) -> Baseline:
         """The set baseline (unfiltered views), else the first 4 full weeks of completions."""
         if set_value is not None and not filtered:
@@ -180,29 +196,29 @@ class AnalyticsService:
         if end > today:
             return Baseline(None, "none", monday)
         zone = self.clock.zone
-        n = q.count_completed(conn, local_midnight(monday, zone), local_midnight(end, zone), flt)
+        n = done_q.count_completed(conn, local_midnight(monday, zone),
+                                   local_midnight(end, zone), flt)
         return Baseline(n / BASELINE_WEEKS, "auto", monday)
 
 
 class _Completions:
     """Completed tasks per local day over the range plus the 4 weeks before it (for averages)."""
 
-    def __init__(self, conn: Connection, grid: LocalGrid, today: date,
-                 flt: q.TaskFilter) -> None:
-        first, last = grid.days[0], grid.days[-1]
+    @staticmethod
+    def grid_for(query: StatsQuery, zone: ZoneInfo) -> LocalGrid:
+        """The range widened to whole weeks and the 4 weeks before it."""
+        first, last = query.first, query.last
+        return build_grid(min(_monday(first) - timedelta(days=21), first - timedelta(days=28)),
+                          _monday(last) + timedelta(days=6), zone)
+
+    def __init__(self, wide: LocalGrid, today: date, done: done_q.Done) -> None:
         self.today = today
-        self.first = min(_monday(first) - timedelta(days=21), first - timedelta(days=28))
-        self.last = _monday(last) + timedelta(days=6)
-        wide = build_grid(self.first, self.last, grid.zone)
-        self.by_day = q.completions_by_day(
-            conn, _instant(wide.start), _instant(wide.end), offset_pieces(wide), flt
-        )
+        self.first = wide.days[0]
+        counts = done.per_day(len(wide.days))[0]
+        self.by_day = {wide.days[int(i)]: int(counts[i]) for i in np.flatnonzero(counts)}
 
     def count(self, day: date) -> int:
-        return self.by_day.get(day, (0, 0))[0]
-
-    def late(self, day: date) -> int:
-        return self.by_day.get(day, (0, 0))[1]
+        return self.by_day.get(day, 0)
 
     def window(self, end: date, days: int = 28) -> int:
         """Completions in the `days` days ending with `end` (inclusive)."""
@@ -250,19 +266,19 @@ def _wall_to_epoch(grid: LocalGrid, wall: Ints, wall_lo: int) -> Ints:
     return np.minimum(bounds[slot] + inside, bounds[slot + 1])
 
 
-def _top_estimates(conn: Connection, est: Ints, n: int) -> tuple[EstimateFigure, ...]:
+def _top_estimates(conn: Connection, found: analytics_tracked.Lookups, est: Ints,
+                   n: int) -> tuple[EstimateFigure, ...]:
     """The n completed tasks with the most planned or tracked time."""
     effort = np.maximum(est[:, 1], est[:, 2])
-    order = np.argsort(-effort, kind="stable")
+    order = np.lexsort((-est[:, 2], -effort))  # most effort, then most tracked, then first done
     order = order[effort[order] > 0][:n]
-    rowids = [int(est[i, 0]) for i in order]
-    titles = q.task_titles(conn, rowids)
-    names = {p.id: p.name for p in q.projects(conn).values()}
+    ids = found.index.ids_of([int(est[i, 0]) for i in order])
+    titles = q.task_titles(conn, ids)
+    names = {p.id: p.name for p in found.projects.values()}
     out = []
-    for i in order:
-        ident, title, project_id = titles[int(est[i, 0])]
+    for i, ident in zip(order, ids, strict=True):
+        title, project_id = titles[ident]
         estimate = int(est[i, 1])
         out.append(EstimateFigure(ident, title, names.get(project_id or ""),
                                   estimate if estimate > 0 else None, int(est[i, 2])))
     return tuple(out)
-

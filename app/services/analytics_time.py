@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -60,6 +60,15 @@ class LocalGrid:
         lengths = self.day_lengths()
         return [(self.days[i], float(lengths[i]) / 3600.0)
                 for i in np.flatnonzero(lengths != 86400)]
+
+    def slice(self, first: int, stop: int) -> LocalGrid:
+        """The days first..stop-1 of this grid as a grid of their own."""
+        return LocalGrid(self.zone, self.days[first:stop],
+                         self.hour_bounds[first * HOURS:stop * HOURS + 1])
+
+    def days_of(self, epochs: Ints) -> Ints:
+        """Index of the local day holding each instant (all inside the grid)."""
+        return (np.searchsorted(self.day_bounds, epochs, side="right") - 1).astype(np.int64)
 
     def day_index(self, moment: datetime) -> int:
         """Index of the local day containing moment (clamped to the grid)."""
@@ -146,50 +155,3 @@ def union(starts: Ints, ends: Ints) -> tuple[Ints, Ints]:
     first = np.flatnonzero(fresh)
     last = np.append(first[1:], len(s)) - 1
     return s[first], reach[last]
-
-
-@dataclass(frozen=True)
-class OffsetPiece:
-    """From ``since`` (UTC text, inclusive) the zone's UTC offset is ``seconds``."""
-
-    since: str | None
-    seconds: int
-
-
-def offset_pieces(grid: LocalGrid, margin_days: int = 1) -> list[OffsetPiece]:
-    """The zone's offsets over the grid (plus a margin), for local dates computed in SQL."""
-    if not grid.days:
-        return [OffsetPiece(None, 0)]
-    zone = grid.zone
-    lo = grid.start - margin_days * 86400
-    hi = grid.end + margin_days * 86400
-
-    def offset(at: int) -> int:
-        off = datetime.fromtimestamp(at, UTC).astimezone(zone).utcoffset()
-        return int(off.total_seconds()) if off is not None else 0
-
-    pieces = [OffsetPiece(None, offset(lo))]
-    step = 86400  # zones never change offset twice within a day
-    at = lo
-    while at < hi:
-        nxt = min(at + step, hi)
-        if offset(nxt) != offset(at):
-            a, b = at, nxt  # offset(a) != offset(b): bisect to the first second of the new one
-            while b - a > 1:
-                mid = (a + b) // 2
-                a, b = (mid, b) if offset(mid) == offset(a) else (a, mid)
-            since = datetime.fromtimestamp(b, UTC).replace(tzinfo=None)
-            pieces.append(OffsetPiece(since.isoformat(timespec="microseconds") + "Z", offset(b)))
-        at = nxt
-    return pieces
-
-
-def local_date_sql(column: str, pieces: list[OffsetPiece]) -> str:
-    """SQL for the local calendar date of a fixed-width UTC text column, DST-exact."""
-    if len(pieces) == 1:
-        return f"date({column}, '{pieces[0].seconds:+d} seconds')"
-    whens = " ".join(
-        f"WHEN {column} < '{nxt.since}' THEN '{cur.seconds:+d} seconds'"
-        for cur, nxt in zip(pieces, pieces[1:], strict=False)
-    )
-    return f"date({column}, CASE {whens} ELSE '{pieces[-1].seconds:+d} seconds' END)"

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDir, QStandardPaths, QTimer, Signal
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserFacingError
 from app.services.analytics_text import kpis
-from app.services.analytics_types import Figures, StatsQuery, preset_range
-from app.services.task_query import View
+from app.services.analytics_types import PRESETS, Figures, StatsQuery, preset_range
 from app.ui import dashboard_jobs as jobs
 from app.ui import theme
-from app.ui.chart_kit import ChartFigure, Hit
-from app.ui.dashboard_widgets import ChartCard, KpiTile, RangeBar, TargetDialog, named
+from app.ui.dashboard_actions import ActionsMixin
+from app.ui.dashboard_controls import RangeBar
+from app.ui.dashboard_images import HitBox, Rendered
+from app.ui.dashboard_later import Later, single_shot
+from app.ui.dashboard_widgets import ChartCard, KpiTile, named
 
 if TYPE_CHECKING:
     from app.ui.dashboard_integration import DashboardHost
@@ -43,9 +45,13 @@ CARDS = (
     ("heatmap", "When you work"),
 )
 TWO_COLUMNS_FROM = 860  # px of width
+# Background work waits until the user has looked at a new range for a moment, so that a
+# quick second click never queues behind it; scrolling to a blank chart draws it at once.
+BACKGROUND_AFTER_MS = 150
+WARM_AFTER_MS = 400  # then the likely next ranges are prepared
 
 
-class Dashboard(QWidget):
+class Dashboard(ActionsMixin, QWidget):
     """Analytics for a range of days. Every figure is computed on the worker thread.
 
     Signals:
@@ -62,14 +68,22 @@ class Dashboard(QWidget):
         super().__init__(parent)
         self.host = host
         self.figures: Figures | None = None
-        self.timings = (0.0, 0.0)  # seconds computing the figures, building the charts
+        self.timings = (0.0, 0.0)  # seconds computing the figures, drawing the charts
+        self.drawn: tuple[str, ...] = ()  # charts drawn for the last request (not cached)
         self.cache = cache or jobs.ResultCache()
         self.dimension = "project"
         self.donut = False
         self._gen = 0
         self._asked_at = 0.0
-        self._drawn: set[str] = set()
-        self._installed_gen = -1  # the request whose charts the cards show
+        self._drawn: set[str] = set()  # charts painted for the current request
+        self._installed_gen = -1  # the request whose figures are shown
+        self._request: jobs.Request | None = None  # the request shown, and its data stamp
+        self._stamp: tuple[object, ...] = ()
+        self._hidden: list[str] = []  # charts out of view still to draw for this request
+        self._pending: set[str] = set()  # visible charts still to draw for it
+        self.later = Later(host.worker)
+        self._warm_timer = single_shot(self, WARM_AFTER_MS, self.warm)
+        self._background_timer = single_shot(self, BACKGROUND_AFTER_MS, self.later.release)
         self._painted_gen = -1
         self._names: dict[tuple[str, str], str] = {}
         self._build()
@@ -103,6 +117,7 @@ class Dashboard(QWidget):
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
         self.scroll_area.setWidget(content)
+        self.scroll_area.verticalScrollBar().valueChanged.connect(self.on_scrolled)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(10, 8, 10, 0)
         outer.addLayout(top)
@@ -137,6 +152,7 @@ class Dashboard(QWidget):
             card.export_requested.connect(self.ask_chart)
             card.hit_clicked.connect(self.on_hit_clicked)
             card.drawn.connect(self.on_card_drawn)
+            card.resized.connect(self.on_card_resized)
         self.dimension_combo = named(QComboBox(), "dimension_combo")
         for key, label in (("project", "By project"), ("tag", "By tag"), ("task", "By task")):
             self.dimension_combo.addItem(label, key)
@@ -157,6 +173,14 @@ class Dashboard(QWidget):
             last_alone = i == len(self.cards) - 1 and len(self.cards) % columns
             self.grid.addWidget(card, i // columns, i % columns, 1, columns if last_alone else 1)
 
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt override
+        """Out of sight (another view, or the window closing): no more background work;
+        showing the page again refreshes and restarts it."""
+        self._warm_timer.stop()
+        self._background_timer.stop()
+        self.later.hold()
+        super().hideEvent(event)
+
     def resizeEvent(self, event: object) -> None:  # noqa: N802 - Qt override
         self._arrange(2 if self.width() >= TWO_COLUMNS_FROM else 1)
         super().resizeEvent(event)  # type: ignore[arg-type]
@@ -173,29 +197,39 @@ class Dashboard(QWidget):
         tag = str(bar.tag_combo.currentData() or "")
         return StatsQuery(first, last, (project,) if project else (), (tag,) if tag else ())
 
-    def refresh(self, with_choices: bool = False) -> None:
-        """Ask the worker for the figures of the chosen range (stale answers are dropped)."""
+    def request(self, query: StatsQuery) -> jobs.Request:
+        """The query with the current look and every chart's size, visible charts first."""
+        visible = self.visible_cards()
+        if not visible:  # not laid out yet: the first row or two will show first
+            visible = list(self.cards)[:4]
+        names = visible + [n for n in self.cards if n not in visible]
+        sizes = tuple((n, self.cards[n].canvas.size_key()) for n in names)
+        return jobs.Request(query, theme.current().dark, self.dimension, self.donut, sizes,
+                            len(visible))
+
+    def refresh(self, with_choices: bool = False, asked_at: float | None = None) -> None:
+        """Ask the worker for the figures and the visible charts of the chosen range (stale
+        answers are dropped); the other charts and likely next ranges follow in the
+        background."""
         try:
             query = self.query()
         except UserFacingError as exc:
             self.on_range_invalid(str(exc))
             return
         self._gen += 1
-        self._asked_at = time.perf_counter()
+        self.cache.generation = self._gen  # queued background work for older requests: skip
+        self._asked_at = time.perf_counter() if asked_at is None else asked_at
+        self.later.hold()
+        self._warm_timer.stop()
+        self._background_timer.stop()
         self.status.setText("Updating…")
+        request = self.request(query)
         self.host.worker.run(
-            jobs.prepare, self.host.services, query, theme.current().dark, self.dimension,
-            self.donut, with_choices, self.cache, write=False, slow=True, key="dashboard",
-            on_done=partial(self._on_prepared, self._gen), on_error=self.on_job_error)
+            jobs.prepare, self.host.services, request, self.cache, with_choices,
+            write=False, slow=True, key="dashboard",
+            on_done=partial(self._on_prepared, self._gen, request), on_error=self.on_job_error)
 
-    def adopt(self, prepared: jobs.Prepared, asked_at: float) -> None:
-        """Show figures computed before this widget existed (the first opening)."""
-        self._gen += 1
-        self._asked_at = asked_at
-        self.range_bar.set_dates(prepared.figures.query.first, prepared.figures.query.last)
-        self._on_prepared(self._gen, prepared)
-
-    def _on_prepared(self, gen: int, prepared: jobs.Prepared) -> None:
+    def _on_prepared(self, gen: int, request: jobs.Request, prepared: jobs.Prepared) -> None:
         if gen != self._gen:
             return
         if prepared.choices is not None:
@@ -205,13 +239,27 @@ class Dashboard(QWidget):
             self.range_bar.set_choices([(p.id, p.name) for p in projects],
                                        [(t.id, f"@{t.name}") for t in tags])
         self.figures = prepared.figures
+        self._request, self._stamp = request, prepared.stamp
         self._show_numbers(prepared.figures)
-        self._install(prepared.charts)
+        self._drawn = set()
+        for name in request.names:  # charts not drawn yet stay blank: never a stale one
+            self.cards[name].show_rendered(prepared.images.get(name), gen)
         self._installed_gen = gen
         self.timings = (prepared.seconds, prepared.build_seconds)
+        self.drawn = prepared.drawn
         self.status.setText("Up to date" if prepared.cached else
                             f"Figures in {prepared.seconds * 1000:.0f} ms")
+        self._pending = {n for n in request.names[:request.first] if n not in prepared.images}
+        self._hidden = [n for n in request.names[request.first:] if n not in prepared.images]
+        for name in request.names[:request.first]:
+            if name in self._pending:  # the first opening: drawn one by one while
+                self._draw_later(name)  # matplotlib loads
+        if self._pending:
+            self.later.release()
+        else:
+            self._draw_hidden()
         self.loaded.emit()
+        QTimer.singleShot(0, self._check_painted)
 
     def _show_numbers(self, f: Figures) -> None:
         for caption, value, detail in kpis(f):
@@ -219,31 +267,96 @@ class Dashboard(QWidget):
         self.review.setText(f.review)
         self.footnotes.setText("\n".join(f"· {note}" for note in f.footnotes))
 
-    def _install(self, charts: dict[str, ChartFigure]) -> None:
-        self._drawn = set()
-        for name, figure in charts.items():
-            self.cards[name].set_figure(figure)
-        QTimer.singleShot(0, self._check_painted)
+    def _draw_later(self, name: str, front: bool = False) -> None:
+        """Draw one chart of the shown figures in the background, at its current size."""
+        if self._request is None:
+            return
+        request = replace(self._request, sizes=((name, self.cards[name].canvas.size_key()),),
+                          first=1)
+        self.later.add(jobs.draw_later, request, name, self._stamp, self.cache, self._gen,
+                       on_done=partial(self._on_drawn_later, self._gen, name), front=front,
+                       tag=name)
+
+    def _on_drawn_later(self, gen: int, name: str, rendered: Rendered | None) -> None:
+        if rendered is not None and gen == self._gen:
+            self.cards[name].show_rendered(rendered, gen)
+            if name in self._pending:
+                self._pending.discard(name)
+                if not self._pending:  # the visible ones are in
+                    self._draw_hidden()
+
+    def _draw_hidden(self) -> None:
+        """Once the visible charts are in and the user has looked a moment: the charts out
+        of view, then the likely next ranges."""
+        self.later.hold(keep=True)
+        for name in self._hidden:
+            self._draw_later(name)
+        self._hidden = []
+        self._background_timer.start()
+        self._warm_timer.start()
+
+    def on_card_resized(self, name: str) -> None:
+        if not self.cards[name].canvas.fits():
+            visible = name in self.visible_cards()
+            self._draw_later(name, front=visible)
+            if visible and self._installed_gen == self._gen:
+                self.later.release()  # a stretched chart on screen: redraw it now
+
+    def on_scrolled(self, _value: int = 0) -> None:
+        """Charts scrolled (or laid out) into view that are still blank are drawn next."""
+        if self._installed_gen != self._gen:
+            return  # a new request is on its way: it draws the visible charts first
+        blank = [n for n in self.visible_cards() if self.cards[n].canvas.rendered is None]
+        for name in blank:
+            if name in self._hidden:  # not queued yet: the visible ones come first
+                self._hidden.remove(name)
+                self._pending.add(name)
+                self._draw_later(name)
+        if blank:
+            self.later.promote(set(blank))
+            self.later.release()
+
+    def warm(self) -> None:
+        """While the user looks: the other preset ranges' figures and visible charts."""
+        if self._request is None or not self.isVisible():
+            return
+        current, today = self._request.query, self.host.services.clock.today()
+        for preset in PRESETS:
+            first, last = preset_range(preset, today)
+            if (first, last) == (current.first, current.last):
+                continue
+            request = self.request(replace(current, first=first, last=last))
+            self.later.add(jobs.warm, self.host.services, request, self.cache, self._gen,
+                           on_done=partial(self._on_warmed, self._gen, request))
+
+    def _on_warmed(self, gen: int, request: jobs.Request,
+                   stamp: tuple[object, ...] | None) -> None:
+        if stamp is None or gen != self._gen:
+            return
+        for name in request.names[:request.first]:
+            self.later.add(jobs.draw_later, request, name, stamp, self.cache, gen,
+                           on_done=lambda _r: None)
 
     # -- painting --------------------------------------------------------------------------
     def visible_cards(self) -> list[str]:
         return [name for name, card in self.cards.items()
-                if card.canvas is not None and card.isVisible()
-                and not card.canvas.visibleRegion().isEmpty()]
+                if card.isVisible() and not card.canvas.visibleRegion().isEmpty()]
 
     def is_painted(self) -> bool:
         """Every visible chart shows the latest figures."""
         return self._painted_gen == self._gen == self._installed_gen
 
     def on_card_drawn(self, name: str) -> None:
-        self._drawn.add(name)
-        self._check_painted()
+        if self.cards[name].gen == self._gen:
+            self._drawn.add(name)
+            self._check_painted()
 
     def _check_painted(self) -> None:
         if self._painted_gen == self._gen or self._installed_gen != self._gen:
             return
+        self.on_scrolled()  # the window may have grown since the request: more to draw
         visible = self.visible_cards()
-        if visible and all(name in self._drawn for name in visible):
+        if visible and all(n in self._drawn for n in visible):
             self._painted_gen = self._gen
             self.painted.emit(time.perf_counter() - self._asked_at)
 
@@ -253,97 +366,24 @@ class Dashboard(QWidget):
         self.host.show_message(message)
 
     def on_job_error(self, error: UserFacingError) -> None:
+        self.later.release()
         self.status.setText(str(error))
         self.host.show_message(str(error))
 
-    def on_theme_changed(self, dark: bool) -> None:
-        if self.figures is not None:
-            self.host.worker.run(jobs.build, self.figures, dark, self.dimension, self.donut,
-                                 write=False, slow=True, on_error=self.on_job_error,
-                                 on_done=partial(self._on_restyled, self._gen))
-
-    def _on_restyled(self, gen: int, charts: dict[str, ChartFigure]) -> None:
-        if gen == self._gen:  # else newer figures are on their way, in the new colours
-            self._install(charts)
+    def on_theme_changed(self, _dark: bool) -> None:
+        if self.figures is not None:  # the figures come from the cache: charts are redrawn
+            self.refresh()
 
     def on_distribution_changed(self, _index: int) -> None:
         self.dimension = str(self.dimension_combo.currentData())
         self.donut = self.shape_combo.currentIndex() == 1
-        if self.figures is not None:
-            self.host.worker.run(jobs.one_chart, self.figures, "distribution",
-                                 theme.current().dark, self.dimension, self.donut,
-                                 write=False, slow=True, on_error=self.on_job_error,
-                                 on_done=partial(self._on_distribution_built, self._gen))
+        if self.figures is not None:  # only the distribution chart is drawn again
+            self.refresh()
 
-    def _on_distribution_built(self, gen: int, figure: ChartFigure) -> None:
-        if gen == self._gen:
-            self.cards["distribution"].set_figure(figure)
-
-    def on_hit_clicked(self, hit: Hit) -> None:
+    def on_hit_clicked(self, hit: HitBox) -> None:
         """A project or tag bar: show its tasks in the list."""
+        from app.services.task_query import View  # loads SQLAlchemy: not at opening
+
         name = self._names.get((hit.kind, hit.ref), "")
         title = name if hit.kind == "project" else f"@{name}"
         self.host.show_view(View(hit.kind, hit.ref, title))
-
-    def open_target_dialog(self) -> None:
-        f = self.figures
-        baseline = f.baseline.per_week if f is not None and f.baseline.source == "set" else None
-        target = f.target_percent if f is not None else 20.0
-        dialog = TargetDialog(baseline, target, self.save_target, self)
-        dialog.open()
-
-    def save_target(self, baseline: float | None, target: float) -> None:
-        self.host.worker.run(jobs.save_settings, self.host.services, baseline, target,
-                             on_done=lambda _r: self.refresh(), on_error=self.on_job_error)
-
-    # -- exports ---------------------------------------------------------------------------
-    def _suggest(self, stem: str, suffix: str) -> str:
-        folder = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or QDir.homePath()
-        q = self.figures.query if self.figures is not None else None
-        span = f"-{q.first:%Y%m%d}-{q.last:%Y%m%d}" if q is not None else ""
-        return str(Path(folder) / f"cadence-{stem}{span}.{suffix}")
-
-    def _ask(self, caption: str, stem: str, suffix: str, pattern: str,
-             then: partial[None]) -> None:
-        dialog = QFileDialog(self, caption, self._suggest(stem, suffix), pattern)
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setDefaultSuffix(suffix)
-        dialog.fileSelected.connect(lambda path: then(Path(path)))
-        dialog.open()
-
-    def ask_chart(self, name: str, fmt: str) -> None:
-        self._ask("Save chart", name, fmt, f"{fmt.upper()} image (*.{fmt})",
-                  partial(self.export_chart, name))
-
-    def ask_csv(self) -> None:
-        self._ask("Save the numbers", "numbers", "csv", "CSV (*.csv)", partial(self.export_csv))
-
-    def ask_pdf(self) -> None:
-        self._ask("Save the report", "report", "pdf", "PDF (*.pdf)", partial(self.export_pdf))
-
-    def _export(self, fn: object, *args: object) -> None:
-        if self.figures is None:
-            self.host.show_message("Nothing to export yet.")
-            return
-        self.host.worker.run(fn, self.figures, *args, write=False, slow=True,  # type: ignore[arg-type]
-                             on_done=self.on_exported, on_error=self.on_job_error)
-
-    def export_chart(self, name: str, path: Path) -> None:
-        self._export(jobs.export_chart, name, path, theme.current().dark, self.dimension,
-                     self.donut)
-
-    def export_csv(self, path: Path) -> None:
-        self._export(jobs.export_csv, path)
-
-    def export_pdf(self, path: Path) -> None:
-        self._export(jobs.export_pdf, path, self.scope_text())
-
-    def on_exported(self, path: Path) -> None:
-        self.host.show_message(f"Saved {path}")
-
-    def scope_text(self) -> str:
-        bar = self.range_bar
-        parts = [c.currentText() for c in (bar.project_combo, bar.tag_combo)
-                 if c.currentData()]
-        return " and ".join(parts) or "All projects"

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from app.errors import UserFacingError
 from app.ui import dashboard_jobs
 
 if TYPE_CHECKING:
@@ -42,10 +41,11 @@ class DashboardWindow(DashboardHost, Protocol):
 
 
 class DashboardPage(QWidget):
-    """A light placeholder page; the real Dashboard is built the first time it is shown.
+    """The Dashboard view's page; the Dashboard is built the first time it is shown.
 
-    Importing matplotlib costs ~0.5 s, so it starts in the background when the page is
-    first shown, overlapping with the first figures being computed on the worker.
+    The Dashboard itself needs no matplotlib (charts arrive as pixels drawn on the
+    worker), so it appears at once; matplotlib (~0.3-0.5 s) starts loading in the
+    background at the same moment, overlapping with the first figures being computed.
 
     Signals:
         dashboard_created(object): the Dashboard widget now exists (tests and benchmarks).
@@ -60,50 +60,40 @@ class DashboardPage(QWidget):
         self.dashboard: Dashboard | None = None
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
-        self.placeholder = QLabel("Loading the dashboard…")
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self._box.addWidget(self.placeholder)
-        self._starting = False
-        self._asked_at = 0.0
         self.cache = dashboard_jobs.ResultCache()
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         if self.dashboard is not None:
             self.dashboard.refresh(with_choices=True)  # the data may have changed meanwhile
-        elif not self._starting:
+        else:
             self._start()
 
     def _start(self) -> None:
-        """Compute this week's figures while matplotlib loads; build the view after both."""
-        from app.services.analytics_types import PRESETS, StatsQuery, preset_range
-        from app.ui import theme
+        """Build the view, lay it out (so the visible charts and their sizes are known) and
+        ask for this week's figures while matplotlib loads."""
+        from app.ui.dashboard import Dashboard
 
-        self._starting = True
-        self._asked_at = time.perf_counter()
+        asked_at = time.perf_counter()
         dashboard_jobs.warm_up()
-        query = StatsQuery(*preset_range(PRESETS[0], self.host.services.clock.today()))
-        self.host.worker.run(dashboard_jobs.prepare, self.host.services, query,
-                             theme.current().dark, "project", False, True, self.cache,
-                             write=False, slow=True, on_done=self._on_first_prepared,
-                             on_error=self._on_error)
-
-    def _on_first_prepared(self, prepared: dashboard_jobs.Prepared) -> None:
-        from app.ui.dashboard import Dashboard  # matplotlib is loaded by now: cheap
-
         dashboard = Dashboard(self.host, self, self.cache)
-        self.placeholder.hide()
         self._box.addWidget(dashboard)
+        dashboard.show()
+        settle_layouts(self)
         self.dashboard = dashboard
         self.dashboard_created.emit(dashboard)
-        dashboard.adopt(prepared, self._asked_at)
+        dashboard.refresh(with_choices=True, asked_at=asked_at)
 
-    def _on_error(self, error: UserFacingError) -> None:
-        self._starting = False
-        self._asked_at = 0.0
-        self.cache = dashboard_jobs.ResultCache()
-        self.placeholder.setText(f"The dashboard could not be loaded: {error}")
-        self.host.show_message(str(error))
+
+def settle_layouts(widget: QWidget) -> None:
+    """Give every widget below ``widget`` its geometry now rather than at the next event
+    loop pass (parents first: a scroll area sizes its content when it is resized)."""
+    layout = widget.layout()
+    if layout is not None:
+        layout.activate()
+    for child in widget.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+        if child.isVisibleTo(widget):
+            settle_layouts(child)
 
 
 def install_dashboard(window: DashboardWindow) -> None:

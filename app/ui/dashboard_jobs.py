@@ -1,7 +1,8 @@
-"""Dashboard work that runs on the worker thread: figures, charts, exports (no widgets here).
+"""Dashboard work that runs on the worker thread: figures, chart images, exports (no widgets).
 
-Importing this module is cheap: matplotlib (~0.5 s) and numpy load on first use, off the
-GUI thread, so the main window never pays for them at start-up.
+Importing this module is cheap: matplotlib (~0.3-0.5 s) and numpy load on first use, off
+the GUI thread, so the main window never pays for them at start-up. Charts are drawn
+here with Agg into plain pixel buffers (``Rendered``); the GUI thread only shows them.
 """
 
 from __future__ import annotations
@@ -9,17 +10,19 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.errors import StoreError, ValidationError
 
 if TYPE_CHECKING:
+    from app.services.analytics_tracked import LookupMemo
     from app.services.analytics_types import Figures, StatsQuery
     from app.services.dto import ProjectDTO, TagDTO
     from app.services.facade import Services
     from app.ui.chart_kit import ChartFigure
+    from app.ui.dashboard_images import Rendered
 
 _imported = threading.Event()
 _import_started = threading.Event()
@@ -28,18 +31,17 @@ _import_lock = threading.Lock()
 
 def _import_matplotlib() -> None:
     try:
-        import matplotlib.backends.backend_qtagg  # noqa: F401 - the Qt canvas, for later
-
         import app.ui.charts  # noqa: F401
+        import app.ui.dashboard_render  # noqa: F401 - the Agg canvas
     finally:
         _imported.set()
 
 
 def warm_up() -> None:
-    """Start importing matplotlib in the background (once); prepare() waits for it.
+    """Start importing matplotlib in the background (once); drawing waits for it.
 
-    The import overlaps with the first figures being computed (SQLite releases the GIL
-    while it runs a query), which is what gets the first dashboard painted in time.
+    The import overlaps with the first figures being computed (SQLite and numpy release
+    the GIL while they work), which is what gets the first dashboard painted in time.
     """
     with _import_lock:
         if _import_started.is_set():
@@ -48,80 +50,169 @@ def warm_up() -> None:
     threading.Thread(target=_import_matplotlib, name="cadence-mpl-import", daemon=True).start()
 
 
+Size = tuple[int, int, float]  # logical width, height, device pixel ratio
+ChartKey = tuple[object, ...]
+
+
+@dataclass(frozen=True)
+class Request:
+    """What the dashboard shows: a query, its look, and each chart's size on screen."""
+
+    query: StatsQuery
+    dark: bool
+    dimension: str  # "project", "tag" or "task" (the distribution chart)
+    donut: bool
+    sizes: tuple[tuple[str, Size], ...]  # (chart name, size), the visible charts first
+    first: int  # how many of them to draw before answering (the visible ones)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.sizes)
+
+    def size(self, name: str) -> Size:
+        return dict(self.sizes)[name]
+
+    def chart_key(self, name: str) -> ChartKey:
+        """What a chart's look depends on (only one chart follows the dimension)."""
+        if name == "distribution":
+            return (name, self.dark, self.dimension, self.donut)
+        return (name, self.dark)
+
+
 @dataclass
 class Prepared:
-    """Figures and their charts for one query, ready to show."""
+    """Figures and the first chart images for one request, ready to show."""
 
     figures: Figures
-    charts: dict[str, ChartFigure]
-    seconds: float  # computing the figures
-    build_seconds: float  # building the charts
+    images: dict[str, Rendered]
+    stamp: tuple[object, ...]  # the data the figures were computed from
+    seconds: float  # computing (or finding) the figures
+    build_seconds: float  # building and drawing the charts
     choices: tuple[list[ProjectDTO], list[TagDTO]] | None = field(default=None)
-    cached: bool = False
+    cached: bool = False  # the figures came from the cache
+    drawn: tuple[str, ...] = ()  # charts drawn now (the others' images were in the cache)
 
 
-CacheKey = tuple[object, ...]
+@dataclass
+class _Entry:
+    stamp: tuple[object, ...]
+    figures: Figures | None = None
+    charts: dict[ChartKey, ChartFigure] = field(default_factory=dict)
+    images: dict[tuple[ChartKey, Size], Rendered] = field(default_factory=dict)
 
 
 class ResultCache:
-    """The last few results by query and look, valid while the data stamp is unchanged.
+    """Figures, charts and their images for the last few queries, valid while the data
+    stamp is unchanged: going back to a range costs one stamp query.
 
-    Going back to a range seen a moment ago then costs one stamp query instead of the
-    figures and the charts. Used from the worker thread only (the lock is for safety).
+    Used from the worker thread (the lock is for safety). ``generation`` is bumped by the
+    GUI whenever the user asks for something new: background work queued before then is
+    skipped when its turn comes.
     """
 
     def __init__(self, size: int = 8) -> None:
         self.size = size
-        self._items: OrderedDict[CacheKey, tuple[tuple[object, ...], Prepared]] = OrderedDict()
+        self.generation = 0
+        self.memo: LookupMemo | None = None  # tasks, tags, projects, while the data holds
+        self._items: OrderedDict[StatsQuery, _Entry] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: CacheKey, stamp: tuple[object, ...]) -> Prepared | None:
+    def entry(self, query: StatsQuery, stamp: tuple[object, ...], *,
+              create: bool = True) -> _Entry | None:
+        """The entry for the query at this stamp (a fresh one replaces a stale one)."""
         with self._lock:
-            found = self._items.get(key)
-            if found is None or found[0] != stamp:
-                return None
-            self._items.move_to_end(key)
-            return found[1]
-
-    def put(self, key: CacheKey, stamp: tuple[object, ...], prepared: Prepared) -> None:
-        with self._lock:
-            self._items[key] = (stamp, prepared)
-            self._items.move_to_end(key)
+            found = self._items.get(query)
+            if found is None or found.stamp != stamp:
+                if not create:
+                    return None
+                found = _Entry(stamp)
+                self._items[query] = found
+            self._items.move_to_end(query)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+            return found
 
 
-def prepare(services: Services, query: StatsQuery, dark: bool, dimension: str, donut: bool,
-            with_choices: bool = False, cache: ResultCache | None = None) -> Prepared:
-    """Compute every figure, then build every chart (runs on the worker thread)."""
+def _figures(services: Services, query: StatsQuery, cache: ResultCache,
+             ) -> tuple[_Entry, bool]:
+    """The cache entry holding the query's figures (computed unless already there)."""
     from app.services.analytics import AnalyticsService
+    from app.services.analytics_tracked import LookupMemo
 
+    if cache.memo is None:
+        cache.memo = LookupMemo()
+    analytics = AnalyticsService(services.store, services.clock, cache.memo)
+    stamp = analytics.stamp()
+    entry = cache.entry(query, stamp)
+    assert entry is not None
+    if entry.figures is not None:
+        return entry, True
+    entry.figures = analytics.figures(query, stamp)
+    return entry, False
+
+
+def _draw(entry: _Entry, request: Request, name: str,
+          drawn: list[str] | None = None) -> Rendered:
+    """One chart of the entry's figures, drawn at its size (both kept in the entry);
+    its name is added to ``drawn`` unless the image was there already."""
+    from app.ui.dashboard_render import render
+
+    key, size = request.chart_key(name), request.size(name)
+    image = entry.images.get((key, size))
+    if image is not None:
+        return image
+    if drawn is not None:
+        drawn.append(name)
+    _imported.wait()
+    figure = entry.charts.get(key)
+    if figure is None:
+        assert entry.figures is not None
+        figure = one_chart(entry.figures, name, request.dark, request.dimension, request.donut)
+        entry.charts[key] = figure
+    image = render(name, figure, *size)
+    entry.images[(key, size)] = image
+    return image
+
+
+def prepare(services: Services, request: Request, cache: ResultCache,
+            with_choices: bool = False) -> Prepared:
+    """The figures, then the first (visible) charts drawn (runs on the worker thread)."""
     warm_up()
     t0 = time.perf_counter()
-    analytics = AnalyticsService(services.store, services.clock)
     choices = (services.projects.list(), services.tags.list()) if with_choices else None
-    key: CacheKey = (query, dark, dimension, donut)
-    stamp = analytics.stamp() if cache is not None else ()
-    found = cache.get(key, stamp) if cache is not None else None
-    if found is not None:
-        return replace(found, seconds=time.perf_counter() - t0, build_seconds=0.0,
-                       choices=choices, cached=True)
-    figures = analytics.figures(query)
+    entry, cached = _figures(services, request.query, cache)
     t1 = time.perf_counter()
-    _imported.wait()
-    charts = build(figures, dark, dimension, donut)
-    prepared = Prepared(figures, charts, t1 - t0, time.perf_counter() - t1, choices)
-    if cache is not None:
-        cache.put(key, stamp, prepared)
-    return prepared
+    drawn: list[str] = []
+    # Until matplotlib has loaded (the first opening) the numbers go ahead: the GUI shows
+    # them at once and asks for the visible charts one by one.
+    names = request.names[:request.first] if _imported.is_set() else ()
+    images = {name: _draw(entry, request, name, drawn) for name in names}
+    assert entry.figures is not None
+    return Prepared(entry.figures, images, entry.stamp, t1 - t0, time.perf_counter() - t1,
+                    choices, cached, tuple(drawn))
 
 
-def build(figures: Figures, dark: bool, dimension: str, donut: bool) -> dict[str, ChartFigure]:
-    """The charts alone (a theme switch or another distribution needs no new figures)."""
-    from app.ui import charts
-    from app.ui.chart_kit import ChartStyle
+def draw_later(request: Request, name: str, stamp: tuple[object, ...], cache: ResultCache,
+               generation: int) -> Rendered | None:
+    """Background: one more chart of figures already in the cache (None: not wanted now)."""
+    if cache.generation != generation:
+        return None
+    entry = cache.entry(request.query, stamp, create=False)
+    if entry is None or entry.figures is None:
+        return None
+    return _draw(entry, request, name)
 
-    return charts.build_all(figures, ChartStyle(dark), dimension=dimension, donut=donut)
+
+def warm(services: Services, request: Request, cache: ResultCache,
+         generation: int) -> tuple[object, ...] | None:
+    """Background: the figures of a range the user may pick next, into the cache.
+
+    Returns the stamp they belong to (None: skipped, the user asked for something else).
+    """
+    if cache.generation != generation:
+        return None
+    entry, _cached = _figures(services, request.query, cache)
+    return entry.stamp
 
 
 def one_chart(figures: Figures, name: str, dark: bool, dimension: str, donut: bool,

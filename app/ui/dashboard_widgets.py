@@ -1,24 +1,24 @@
-"""Pieces of the dashboard: a chart card (canvas, hover read-out, export menu), KPI tiles,
-the range and filter bar and the baseline/target dialog."""
+"""Pieces of the dashboard: a chart card (drawn image, hover read-out, export menu) and KPI
+tiles. No matplotlib here: charts arrive as pixels drawn on the worker thread."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
-from datetime import date
 from typing import TypeVar
 
-from matplotlib.backend_bases import Event, MouseEvent
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCursor, QFont, QPaintEvent, QPalette
+from PySide6.QtCore import QEvent, QPoint, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QFont,
+    QImage,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPalette,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -30,10 +30,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.analytics_types import PRESET_LABELS
-from app.ui.chart_kit import ChartFigure, Hit, LegendItem
+from app.ui.dashboard_images import HitBox, LegendItem, Rendered
 
 CANVAS_HEIGHT = 250
+RESIZE_SETTLE_MS = 80  # redraw a chart for a new width once resizing pauses this long
 
 
 W = TypeVar("W", bound=QWidget)
@@ -45,57 +45,135 @@ def named(widget: W, name: str) -> W:
     return widget
 
 
-def qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def pydate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
 _SWATCH = {"box": "■", "faint": "□", "line": "━", "dashed": "╍", "dotted": "┈"}
 
 
-def legend_html(items: list[LegendItem]) -> str:
+def legend_html(items: tuple[LegendItem, ...] | list[LegendItem]) -> str:
     """Legend entries as one wrapping line of coloured swatches and names."""
     return "&nbsp;&nbsp; ".join(
         f'<span style="color:{item.color}">{_SWATCH.get(item.kind, "■")}</span>&nbsp;'
         f"{html.escape(item.label)}" for item in items)
 
 
-class LazyCanvas(FigureCanvasQTAgg):
-    """A canvas that draws when Qt paints it, so charts scrolled out of view cost nothing.
+class ChartView(QWidget):
+    """Shows a chart image drawn on the worker; hover and clicks are answered from the
+    boxes that came with it, so nothing here draws or touches matplotlib.
 
-    (The stock canvas draws on a zero-timer after every resize, visible or not.)
+    Signals:
+        painted(): the current image was painted on screen.
+        resized(): the width changed and has settled: the chart needs a new drawing.
+        hovered(object): the HitBox under the mouse changed (None: nothing there).
+        clicked(object): a HitBox was clicked.
     """
 
-    def __init__(self, figure: ChartFigure) -> None:
-        super().__init__(figure)  # type: ignore[no-untyped-call]
-        self._stale = True
+    painted = Signal()
+    resized = Signal()
+    hovered = Signal(object)
+    clicked = Signal(object)
 
-    def draw_idle(self, *_args: object, **_kwargs: object) -> None:
-        self._stale = True
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rendered: Rendered | None = None
+        self._image: QImage | None = None
+        self._painted = False
+        self._hover: HitBox | None = None
+        self.setFixedHeight(CANVAS_HEIGHT)  # text changes elsewhere must not resize it
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.setMouseTracking(True)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self._settle = QTimer(self)
+        self._settle.setSingleShot(True)
+        self._settle.setInterval(RESIZE_SETTLE_MS)
+        self._settle.timeout.connect(self.resized.emit)
+
+    def size_key(self) -> tuple[int, int, float]:
+        """The size a chart must be drawn at to fill this view exactly."""
+        return self.width(), self.height(), float(self.devicePixelRatioF())
+
+    def fits(self) -> bool:
+        return self.rendered is not None and self.rendered.fits(*self.size_key())
+
+    def show_rendered(self, rendered: Rendered | None) -> None:
+        """Show a drawn chart (None: blank until the next one arrives)."""
+        self.rendered = rendered
+        self._image = None
+        if rendered is not None:
+            w, h = rendered.pixel_size
+            self._image = QImage(rendered.rgba, w, h, 4 * w, QImage.Format.Format_RGBA8888)
+            self._image.setDevicePixelRatio(rendered.ratio)
+        self._painted = False
+        self._set_hover(None)
+        if rendered is not None and not self.fits():  # the view changed size meanwhile
+            self._settle.start()
         self.update()
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        if self._stale:
-            self._stale = False
-            self.draw()  # type: ignore[no-untyped-call]
-        super().paintEvent(event)  # type: ignore[no-untyped-call]
+    def paintEvent(self, _event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), self.palette().color(QPalette.ColorRole.Base))
+        if self._image is not None:
+            if self.fits():
+                painter.drawImage(QPoint(0, 0), self._image)
+            else:  # resizing: stretch the old drawing until the new one arrives
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                painter.drawImage(QRect(0, 0, self.width(), self.height()), self._image)
+        else:
+            painter.setPen(QColor(self.palette().color(QPalette.ColorRole.PlaceholderText)))
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "…")
+        painter.end()
+        if self._image is not None and self.fits() and not self._painted:
+            self._painted = True
+            self.painted.emit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.oldSize().width() != event.size().width() and self.rendered is not None:
+            self._settle.start()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange and self.rendered is not None:
+            self._settle.start()  # moved to a screen with another pixel density
+        return super().event(event)
+
+    def hit_at(self, pos: QPoint) -> HitBox | None:
+        if self.rendered is None or not self.fits():
+            return None
+        return self.rendered.hit_at(pos.x(), pos.y())
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        self._set_hover(self.hit_at(event.position().toPoint()))
+        super().mouseMoveEvent(event)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        hit = self.hit_at(event.position().toPoint())
+        if hit is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit(hit)
+        super().mousePressEvent(event)
+
+    def leaveEvent(self, event: object) -> None:  # noqa: N802 - Qt override
+        self._set_hover(None)
+        super().leaveEvent(event)  # type: ignore[arg-type]
+
+    def _set_hover(self, hit: HitBox | None) -> None:
+        if hit is self._hover:
+            return
+        self._hover = hit
+        self.hovered.emit(hit)
 
 
 class ChartCard(QFrame):
-    """One chart: its title, an export menu and the matplotlib canvas.
+    """One chart: its title, an export menu and the drawn chart.
 
     Signals:
         export_requested(str, str): (chart name, "png" or "svg").
-        hit_clicked(object): a clickable Hit (a project or tag bar) was clicked.
-        drawn(str): the canvas finished drawing (argument: the chart name).
+        hit_clicked(object): a clickable HitBox (a project or tag bar) was clicked.
+        drawn(str): the chart finished painting (argument: the chart name).
+        resized(str): the chart's width changed and settled (argument: the chart name).
     """
 
     export_requested = Signal(str, str)
     hit_clicked = Signal(object)
     drawn = Signal(str)
+    resized = Signal(str)
 
     def __init__(self, name: str, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,61 +200,37 @@ class ChartCard(QFrame):
         self.legend.setWordWrap(True)
         self.legend.setTextFormat(Qt.TextFormat.RichText)
         self.legend.hide()
+        self.canvas = named(ChartView(), "chart_view")
+        self.canvas.painted.connect(lambda: self.drawn.emit(self.name))
+        self.canvas.resized.connect(lambda: self.resized.emit(self.name))
+        self.canvas.hovered.connect(self.on_hovered)
+        self.canvas.clicked.connect(self.on_clicked)
         self.box = QVBoxLayout(self)
         self.box.setContentsMargins(10, 8, 10, 8)
         self.box.addLayout(self.header)
         self.box.addWidget(self.legend)
-        self.canvas: LazyCanvas | None = None
-        self.figure: ChartFigure | None = None
-        self._hover: Hit | None = None
+        self.box.addWidget(self.canvas)
+        self.box.addStretch(1)  # cards in one row align at the top
+        self.gen = -1  # the request whose chart is shown
+
+    @property
+    def figure(self) -> object:
+        """The Figure the shown chart was drawn from (None before the first)."""
+        return self.canvas.rendered.figure if self.canvas.rendered is not None else None
 
     def add_header_widget(self, widget: QWidget) -> None:
         self.header.insertWidget(1, widget)
 
-    def set_figure(self, figure: ChartFigure) -> LazyCanvas:
-        """Show a new figure (a fresh canvas: the old one and its figure are released)."""
-        old = self.canvas
-        canvas = LazyCanvas(figure)
-        canvas.setFixedHeight(CANVAS_HEIGHT)  # text changes elsewhere must not redraw it
-        canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        canvas.setMouseTracking(True)
-        canvas.mpl_connect("motion_notify_event", self.on_canvas_motion)
-        canvas.mpl_connect("button_press_event", self.on_canvas_press)
-        canvas.mpl_connect("figure_leave_event", self.on_canvas_leave)
-        canvas.mpl_connect("draw_event", self.on_canvas_draw)
-        if old is not None:
-            self.box.replaceWidget(old, canvas)
-            old.hide()
-            old.deleteLater()
-        else:
-            self.box.addWidget(canvas)
-            self.box.addStretch(1)  # cards in one row align at the top
-        self.canvas, self.figure = canvas, figure
-        self.title.setText(figure.chart_title)
-        self.legend.setText(legend_html(figure.legend_items))
-        self.legend.setVisible(bool(figure.legend_items))
-        self._hover = None
-        return canvas
+    def show_rendered(self, rendered: Rendered | None, gen: int) -> None:
+        """Show a chart drawn for request ``gen`` (None: blank, a newer one is coming)."""
+        self.gen = gen
+        if rendered is not None:
+            self.title.setText(rendered.title)
+            self.legend.setText(legend_html(rendered.legend))
+            self.legend.setVisible(bool(rendered.legend))
+        self.canvas.show_rendered(rendered)
 
-    def hit_for(self, event: MouseEvent) -> Hit | None:
-        if self.figure is None:
-            return None
-        found = self.figure.hit_at(event.inaxes, event.xdata, event.ydata)
-        if found is not None:
-            return found
-        for hit in self.figure.hits:
-            if hit.artist is not None and hit.artist.contains(event)[0]:
-                return hit
-        return None
-
-    def on_canvas_motion(self, event: Event) -> None:
-        assert isinstance(event, MouseEvent)
-        hit = self.hit_for(event)
-        if hit is self._hover:
-            return
-        self._hover = hit
-        if self.canvas is None:
-            return
+    def on_hovered(self, hit: HitBox | None) -> None:
         if hit is None:
             QToolTip.hideText()
             self.canvas.unsetCursor()
@@ -187,18 +241,9 @@ class ChartCard(QFrame):
         else:
             self.canvas.unsetCursor()
 
-    def on_canvas_press(self, event: Event) -> None:
-        assert isinstance(event, MouseEvent)
-        hit = self.hit_for(event)
-        if hit is not None and hit.kind in ("project", "tag") and hit.ref:
+    def on_clicked(self, hit: HitBox) -> None:
+        if hit.kind in ("project", "tag") and hit.ref:
             self.hit_clicked.emit(hit)
-
-    def on_canvas_leave(self, _event: Event) -> None:
-        self._hover = None
-        QToolTip.hideText()
-
-    def on_canvas_draw(self, _event: Event) -> None:
-        self.drawn.emit(self.name)
 
 
 class KpiTile(QFrame):
@@ -234,119 +279,3 @@ class KpiTile(QFrame):
         self.value.setText(value)
         self.detail.setText(detail)
         self.setToolTip(f"{value} {detail}".strip())
-
-
-class RangeBar(QWidget):
-    """Range preset (or custom dates) and project/tag filters.
-
-    Signals:
-        changed(): the user picked another range or filter (valid custom dates only).
-        invalid(str): the custom dates make no range (the message says why).
-    """
-
-    changed = Signal()
-    invalid = Signal(str)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.range_combo = named(QComboBox(), "range_combo")
-        for key, label in PRESET_LABELS.items():
-            self.range_combo.addItem(label, key)
-        self.first_edit = named(QDateEdit(), "first_edit")
-        self.last_edit = named(QDateEdit(), "last_edit")
-        for edit in (self.first_edit, self.last_edit):
-            edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
-            edit.hide()
-        self.project_combo = named(QComboBox(), "project_filter")
-        self.tag_combo = named(QComboBox(), "tag_filter")
-        self.project_combo.addItem("All projects", "")
-        self.tag_combo.addItem("All tags", "")
-        self.to_label = QLabel("to")
-        self.to_label.hide()
-        box = QHBoxLayout(self)
-        box.setContentsMargins(0, 0, 0, 0)
-        box.addWidget(self.range_combo)
-        box.addWidget(self.first_edit)
-        box.addWidget(self.to_label)
-        box.addWidget(self.last_edit)
-        box.addSpacing(12)
-        box.addWidget(self.project_combo)
-        box.addWidget(self.tag_combo)
-        box.addStretch(1)
-        self.range_combo.currentIndexChanged.connect(self.on_range_combo_changed)
-        self.first_edit.editingFinished.connect(self.on_dates_edited)
-        self.last_edit.editingFinished.connect(self.on_dates_edited)
-        self.project_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-        self.tag_combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
-
-    @property
-    def preset(self) -> str:
-        return str(self.range_combo.currentData())
-
-    def custom_dates(self) -> tuple[date, date]:
-        return pydate(self.first_edit.date()), pydate(self.last_edit.date())
-
-    def set_dates(self, first: date, last: date) -> None:
-        for edit, day in ((self.first_edit, first), (self.last_edit, last)):
-            edit.blockSignals(True)
-            edit.setDate(qdate(day))
-            edit.blockSignals(False)
-
-    def on_range_combo_changed(self, _index: int) -> None:
-        custom = self.preset == "custom"
-        for widget in (self.first_edit, self.to_label, self.last_edit):
-            widget.setVisible(custom)
-        self.changed.emit()
-
-    def on_dates_edited(self) -> None:
-        first, last = self.custom_dates()
-        if last < first:
-            self.invalid.emit(f"The range ends ({last:%d %b %Y}) before it starts "
-                              f"({first:%d %b %Y}).")
-            return
-        self.changed.emit()
-
-    def set_choices(self, projects: list[tuple[str, str]], tags: list[tuple[str, str]]) -> None:
-        """(id, label) pairs; the current selections are kept when they still exist."""
-        for combo, items, everything in ((self.project_combo, projects, "All projects"),
-                                         (self.tag_combo, tags, "All tags")):
-            current = combo.currentData()
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItem(everything, "")
-            for ident, label in items:
-                combo.addItem(label, ident)
-            found = combo.findData(current)
-            combo.setCurrentIndex(max(found, 0))
-            combo.blockSignals(False)
-
-
-class TargetDialog(QDialog):
-    """Baseline (automatic or a number a week) and the target above it."""
-
-    def __init__(self, baseline: float | None, target: float, on_accept: Callable[
-            [float | None, float], None], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle("Baseline and target")
-        self.baseline = named(QDoubleSpinBox(), "baseline_spin")
-        self.baseline.setRange(0, 10_000)
-        self.baseline.setDecimals(1)
-        self.baseline.setSpecialValueText("Automatic (first 4 full weeks)")
-        self.baseline.setSuffix(" tasks a week")
-        self.baseline.setValue(baseline or 0)
-        self.target = named(QDoubleSpinBox(), "target_spin")
-        self.target.setRange(-99, 1000)
-        self.target.setDecimals(0)
-        self.target.setSuffix(" % above the baseline")
-        self.target.setValue(target)
-        form = QFormLayout(self)
-        form.addRow("Baseline:", self.baseline)
-        form.addRow("Target:", self.target)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
-        self.accepted.connect(lambda: on_accept(self.baseline.value() or None,
-                                                self.target.value()))

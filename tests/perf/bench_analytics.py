@@ -6,7 +6,9 @@
 Targets (issue 7): every dashboard figure computed under 300 ms; the dashboard painted
 under 1 s after it is first opened and under 300 ms after a range change. The GUI
 numbers come from ``python tests/perf/bench_analytics.py session DIR`` in its own process,
-so that matplotlib is really imported for the first time when the dashboard opens.
+so that matplotlib is really imported for the first time when the dashboard opens. Range
+changes are timed twice: right after each other (cold: nothing could be prepared in the
+background) and after the user paused on a range (the likely next ranges are prepared then).
 Set CADENCE_BENCH_DIR to keep the generated store between runs.
 """
 
@@ -108,20 +110,28 @@ def test_dashboard_paint_time(year_store: Path, capsys: Any) -> None:
     assert out.returncode == 0, out.stderr[-3000:]
     result = json.loads(out.stdout.strip().splitlines()[-1])
     with capsys.disabled():
-        print("\n[dashboard] painted = every visible chart drawn with the new figures")
+        print("\n[dashboard] painted = every visible chart drawn with the new figures "
+              f"({len(result['visible'])} visible charts)")
         print(f"  matplotlib imported before opening: {result['mpl_before']}")
-        print(f"  first open -> painted:   {result['first'] * 1000:6.0f} ms   (target < 1000)")
-        for name, seconds, compute, build in result["changes"]:
-            print(f"  range -> {name:<8} {seconds * 1000:6.0f} ms   (figures {compute:4.0f} ms, "
-                  f"charts built {build:4.0f} ms; target < 300)")
-        print(f"  longest GUI-thread stall: {result['stall_ms']:.0f} ms")
+        print(f"  first open -> painted:   {result['first'] * 1000:6.0f} ms   (numbers shown "
+              f"after {result['first_numbers'] * 1000:4.0f} ms; target < 1000)")
+        for title, key in (("changes right after each other (cold, then revisits)",
+                            "changes"),
+                           ("changes after pausing (ranges prepared in the background)",
+                            "paused")):
+            print(f"  {title}:")
+            for name, seconds, compute, build in result[key]:
+                print(f"    -> {name:<8} {seconds * 1000:6.0f} ms   (figures {compute:4.0f} ms, "
+                      f"charts drawn {build:4.0f} ms; target < 300)")
+        print(f"  longest GUI-thread stall: {result['opening_stall_ms']:.0f} ms while opening "
+              f"(modules loading on other threads), {result['stall_ms']:.0f} ms after")
     assert result["mpl_before"] is False
     assert result["bugs"] == []
 
 
 def _session(data_dir: Path) -> dict[str, Any]:
     """Runs in its own process: open the window, then the dashboard, then switch ranges."""
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.services.clock import Clock
@@ -150,39 +160,80 @@ def _session(data_dir: Path) -> dict[str, Any]:
     beat.timeout.connect(on_beat)
     beat.start()
 
+    loop = QEventLoop()
+
     def wait(cond: Any, timeout: float = 60.0) -> None:
+        """Run the event loop (idle in Qt, as in the real app: polling from Python would
+        compete with the worker for the GIL) until cond(); ``painted`` quits it."""
         end = time.perf_counter() + timeout
+        guard = QTimer()
+        guard.setInterval(50)
+        guard.timeout.connect(loop.quit)
+        guard.start()
         while not cond():
             if time.perf_counter() > end:
                 raise TimeoutError("the dashboard did not paint")
-            app.processEvents()
-            time.sleep(0.001)
+            loop.exec()
+        guard.stop()
+
+    def idle(seconds: float) -> None:
+        """The user looks at the dashboard: background work may run."""
+        QTimer.singleShot(int(seconds * 1000), loop.quit)
+        loop.exec()
 
     page = window.findChild(DashboardPage)
     painted: list[float] = []
-    page.dashboard_created.connect(lambda d: d.painted.connect(painted.append))
+
+    loaded: list[float] = []
+
+    def on_created(dash: Any) -> None:
+        dash.painted.connect(painted.append)
+        dash.painted.connect(loop.quit)
+        dash.loaded.connect(lambda: loaded.append(time.perf_counter()))
+
+    page.dashboard_created.connect(on_created)
     clock.start()
     stall["on"] = True
-    start = time.perf_counter()
+    start = opened = time.perf_counter()
     window.show_page(page)
     wait(lambda: bool(painted))
     first = time.perf_counter() - start
+    opening_stall, stall["max"] = stall["max"], 0
     dash = page.dashboard
-    changes = []
-    for name in ("4weeks", "quarter", "year", "week", "year", "4weeks"):
+
+    visible = dash.visible_cards()
+
+    def change(combo: Any, index: int, label: str, into: list[Any]) -> None:
         painted.clear()
-        combo = dash.range_bar.range_combo
         start = time.perf_counter()
-        combo.setCurrentIndex(combo.findData(name))
+        combo.setCurrentIndex(index)
         wait(lambda: bool(painted))
-        changes.append((name, time.perf_counter() - start, dash.timings[0] * 1000,
-                        dash.timings[1] * 1000))
+        into.append((label, time.perf_counter() - start, dash.timings[0] * 1000,
+                     dash.timings[1] * 1000))
+
+    # A fast clicker: every change right after the last one painted (cold: no background
+    # work could run in between), then back to ranges seen a moment ago.
+    changes: list[Any] = []
+    ranges = dash.range_bar.range_combo
+    for name in ("4weeks", "quarter", "year", "week", "year", "4weeks"):
+        change(ranges, ranges.findData(name), name, changes)
+    # A user who pauses: picks a project (new figures), looks for a moment while the other
+    # ranges are prepared in the background, then changes the range now and then.
+    paused: list[Any] = []
+    change(ranges, ranges.findData("week"), "week", paused)
+    projects = dash.range_bar.project_combo
+    change(projects, 1, "project", paused)
+    idle(2.0)
+    for name in ("4weeks", "quarter", "year"):
+        change(ranges, ranges.findData(name), name, paused)
+        idle(1.0)
     stall["on"] = False
     window.worker.wait_idle(30)
     bugs = list(window.worker.bugs)
     window.close()
-    return {"mpl_before": mpl_before, "first": first, "changes": changes,
-            "stall_ms": stall["max"], "bugs": bugs}
+    return {"mpl_before": mpl_before, "first": first, "first_numbers": loaded[0] - opened,
+            "changes": changes, "paused": paused, "visible": visible,
+            "opening_stall_ms": opening_stall, "stall_ms": stall["max"], "bugs": bugs}
 
 
 def _shots(folder: Path) -> None:

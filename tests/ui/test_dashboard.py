@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
+import threading
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from PySide6.QtWidgets import QToolTip
 
 from app.services.task_query import View
 from app.services.tasks import TaskFields
-from app.ui import theme
+from app.ui import dashboard_jobs, theme
 from app.ui.dashboard_integration import DashboardPage, install_dashboard
 from tests.support.analytics_data import entry_row, insert_entries
 
@@ -185,3 +187,97 @@ def test_exports_and_theme(qtbot: Any, window: Any, dashboard: Any, tmp_path: Pa
     finally:
         manager.force(False)
         assert window.worker.wait_idle(20)
+
+
+def test_hidden_charts_follow_in_the_background_and_on_scrolling(qtbot: Any,
+                                                                 dashboard: Any) -> None:
+    hidden = [n for n in dashboard.cards if n not in dashboard.visible_cards()]
+    assert "heatmap" in hidden
+    gen = dashboard._gen
+    # Drawn on the worker while the user looks at the top, not before the visible ones.
+    qtbot.waitUntil(lambda: all(dashboard.cards[n].canvas.rendered is not None
+                                and dashboard.cards[n].gen == gen for n in hidden),
+                    timeout=20000)
+    dashboard.scroll_area.verticalScrollBar().setValue(10_000)
+    qtbot.waitUntil(lambda: "heatmap" in dashboard._drawn, timeout=10000)
+    card = dashboard.cards["heatmap"]
+    assert card.canvas.fits() and card.title.text().startswith("When you work")
+    assert dashboard.is_painted()
+
+
+def test_likely_next_ranges_are_prepared_while_the_user_looks(
+        qtbot: Any, window: Any, dashboard: Any, services: Any, seeded: dict[str, Any]) -> None:
+    qtbot.waitUntil(lambda: not dashboard._warm_timer.isActive() and dashboard.later.idle,
+                    timeout=20000)
+    combo = dashboard.range_bar.range_combo
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        combo.setCurrentIndex(combo.findData("year"))
+    assert dashboard.status.text() == "Up to date"  # figures and charts were ready
+    assert dashboard.drawn == ()  # every visible chart came drawn from the cache
+    assert dashboard.figures.tracked_total == 6 * 3600
+    # New data makes the prepared figures stale: they are computed again, not shown.
+    task = services.tasks.create(TaskFields(title="Fresh", project_id=seeded["home"].id))
+    services.tasks.complete(task.id)
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        combo.setCurrentIndex(combo.findData("quarter"))
+    assert dashboard.status.text().startswith("Figures in")
+    assert dashboard.figures.completed_total == 2
+    assert window.worker.bugs == []
+
+
+def test_charts_are_redrawn_for_a_new_width(qtbot: Any, window: Any, dashboard: Any) -> None:
+    card = dashboard.cards["completed_week"]
+    before = card.canvas.rendered
+    window.resize(1150, 900)
+    qtbot.waitUntil(lambda: card.canvas.width() != before.width, timeout=5000)
+    qtbot.waitUntil(lambda: all(dashboard.cards[n].canvas.fits()
+                                for n in dashboard.visible_cards()), timeout=20000)
+    assert card.canvas.rendered.width == card.canvas.width()
+    assert card.canvas.rendered.figure is before.figure  # the same chart, drawn again
+    assert window.worker.bugs == []
+
+
+def test_donut_slices_read_out_on_hover(qtbot: Any, dashboard: Any) -> None:
+    card = dashboard.cards["distribution"]
+    dashboard.scroll_area.ensureWidgetVisible(card)
+    with qtbot.waitSignal(dashboard.painted, timeout=20000):
+        dashboard.shape_combo.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: "distribution" in dashboard._drawn, timeout=10000)
+    wedge = card.figure.hits[0].artist
+    middle = math.radians((wedge.theta1 + wedge.theta2) / 2)
+    radius = wedge.r - wedge.width / 2
+    point = canvas_point(card, wedge.center[0] + radius * math.cos(middle),
+                         wedge.center[1] + radius * math.sin(middle))
+    QTest.mouseMove(card.canvas, point)
+    qtbot.waitUntil(QToolTip.isVisible, timeout=5000)
+    assert QToolTip.text() == "Work: 3 h (75%) — click to show its tasks"
+
+
+def test_numbers_come_first_while_matplotlib_loads(qtbot: Any, window: Any,
+                                                   seeded: dict[str, Any],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the first opening the figures do not wait for matplotlib: the numbers show, then
+    the visible charts one by one, then the hidden ones and the likely next ranges."""
+    loading = threading.Event()
+    monkeypatch.setattr(dashboard_jobs, "_imported", loading)
+    install_dashboard(window)
+    window.resize(1400, 900)
+    page = window.findChild(DashboardPage)
+    with qtbot.waitSignal(page.dashboard_created, timeout=20000) as created:
+        window.show_page(page)
+    dash = created.args[0]
+    qtbot.waitUntil(lambda: dash.figures is not None, timeout=20000)
+    assert dash.tiles["Tracked"].value.text() == "4 h"
+    assert all(card.canvas.rendered is None for card in dash.cards.values())
+    assert not dash.is_painted()
+    with qtbot.waitSignal(dash.painted, timeout=20000):
+        loading.set()
+    qtbot.waitUntil(lambda: all(c.canvas.rendered is not None for c in dash.cards.values()),
+                    timeout=20000)
+    qtbot.waitUntil(lambda: not dash._warm_timer.isActive() and dash.later.idle,
+                    timeout=20000)
+    combo = dash.range_bar.range_combo
+    with qtbot.waitSignal(dash.painted, timeout=20000):
+        combo.setCurrentIndex(combo.findData("quarter"))
+    assert dash.status.text() == "Up to date" and dash.drawn == ()
+    assert window.worker.bugs == []

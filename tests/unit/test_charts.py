@@ -25,7 +25,8 @@ from app.services.analytics_types import (
 from app.ui import charts
 from app.ui.chart_kit import ChartFigure, ChartStyle
 from app.ui.charts_report import report_figure
-from app.ui.dashboard_jobs import export_chart, export_csv, export_pdf
+from app.ui.dashboard_jobs import export_chart, export_csv, export_pdf, one_chart
+from app.ui.dashboard_render import render
 
 LIGHT, DARK = ChartStyle(False), ChartStyle(True)
 MONDAY = date(2026, 11, 23)
@@ -243,3 +244,49 @@ def test_report_page_holds_numbers_review_charts_and_notes() -> None:
     assert any("A note." in t for t in texts)
     assert len([ax for ax in page.axes if ax.get_label() != "<colorbar>"]) >= 6
     assert tuple(page.get_size_inches()) == (8.27, 11.69)
+
+
+@pytest.mark.parametrize(("name", "donut"), [("tracked", False), ("heatmap", False),
+                                             ("distribution", False), ("distribution", True)])
+def test_drawn_charts_answer_hover_as_the_figure_would(name: str, donut: bool) -> None:
+    """The GUI answers hover and clicks from the boxes recorded when the worker drew the
+    chart: they must match what matplotlib itself finds under each pixel."""
+    fig = one_chart(figures(), name, False, "tag", donut)
+    drawn = render(name, fig, 480, 250, 1.0)
+    assert drawn.pixel_size == (480, 250) and len(drawn.rgba) == 480 * 250 * 4
+    assert drawn.title == fig.chart_title and list(drawn.legend) == fig.legend_items
+    assert len({drawn.rgba[i:i + 4] for i in range(0, len(drawn.rgba), 4 * 97)}) > 3
+    found = 0
+    for x in range(0, 480, 6):
+        for y in range(0, 250, 5):
+            px, py = x + 0.5, 250 - (y + 0.5)  # device pixels, origin bottom left
+            want: set[str | None] = {None}
+            for ax in reversed(fig.axes):
+                if ax.bbox.contains(px, py):
+                    dx, dy = ax.transData.inverted().transform((px, py))
+                    box = fig.hit_at(ax, dx, dy)
+                    # Within a line's width of a slice's border matplotlib's answer is
+                    # fuzzy: there either neighbour (or nothing, at the rims) will do.
+                    near = [{h.text for h in fig.hits if h.artist is not None and h.ax is ax
+                             and h.artist.contains_point((px, py), radius=r)}
+                            for r in (-3.0, 3.0)]
+                    fuzzy = (near[0] | near[1]) - (near[0] & near[1])
+                    want = ({box.text} if box is not None else
+                            (near[0] & near[1]) | fuzzy | ({None} if fuzzy else set())
+                            or {None})
+                    break
+            got = drawn.hit_at(x + 0.5, y + 0.5)
+            assert (got.text if got else None) in want, (x, y)
+            found += got is not None
+    assert found > 20
+
+
+def test_drawn_chart_scales_with_the_device_pixel_ratio() -> None:
+    drawn = render("focus", one_chart(figures(), "focus", True, "project", False),
+                   300, 200, 2.0)
+    assert drawn.pixel_size == (600, 400) and drawn.fits(300, 200, 2.0)
+    assert not drawn.fits(301, 200, 2.0)
+    hit = drawn.hit_at(75, 150)  # logical pixels: the same answer at any ratio
+    again = render("focus", one_chart(figures(), "focus", True, "project", False),
+                   300, 200, 1.0).hit_at(75, 150)
+    assert hit is not None and again is not None and hit.text == again.text
