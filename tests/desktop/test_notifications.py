@@ -26,6 +26,7 @@ from app.services.reminder_text import Notice
 from app.services.tasks import TaskFields
 from app.services.time_tracking import TimerService
 from tests.support.desktop import Service, start_dunst
+from tests.support.windows import app_window_on
 
 pytestmark = pytest.mark.desktop
 
@@ -155,22 +156,8 @@ def test_no_server_is_one_clear_error(tmp_path: Path) -> None:
 
 @pytest.fixture
 def app_window(qtbot: Any, data_dir: Path) -> Iterator[Any]:
-    from app.ui.app import create_main_window
-
-    services = Services.open(data_dir, clock=Clock(zone_name="Europe/Berlin"))
-    window = create_main_window(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    with app_window_on(qtbot, data_dir, Clock(zone_name="Europe/Berlin")) as window:
         yield window
-    finally:
-        controller = getattr(window, "reminders", None)
-        if controller is not None:
-            controller.shutdown()
-        window.close()
-        services.close()
-        assert window.worker.bugs == []
 
 
 def install(window: Any, qtbot: Any) -> Any:

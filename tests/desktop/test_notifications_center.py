@@ -18,6 +18,7 @@ from app.services.facade import Services
 from app.services.notify import DBusNotifier
 from app.services.tasks import TaskFields
 from tests.support.desktop import Service, start_dunst
+from tests.support.windows import app_window_on
 
 pytestmark = pytest.mark.desktop
 SHOTS = Path("/tmp/shots")
@@ -73,25 +74,10 @@ def seed_the_past(data_dir: Path, now: datetime) -> None:
 
 @pytest.fixture
 def app_window(qtbot: Any, data_dir: Path) -> Iterator[Any]:
-    from app.ui.app import create_main_window
-
     seed_the_past(data_dir, datetime.now(UTC))
-    services = Services.open(data_dir, clock=Clock(zone_name="Europe/Berlin"))
-    window = create_main_window(services)
-    qtbot.addWidget(window)
-    window.resize(1180, 720)
-    window.move(0, 0)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    berlin = Clock(zone_name="Europe/Berlin")
+    with app_window_on(qtbot, data_dir, berlin, size=(1180, 720)) as window:
         yield window
-    finally:
-        controller = getattr(window, "reminders", None)
-        if controller is not None:
-            controller.shutdown()
-        window.close()
-        services.close()
-        assert window.worker.bugs == []
 
 
 def test_missed_snoozed_and_on_time_in_the_centre(app_window: Any, qtbot: Any,

@@ -19,6 +19,7 @@ from app.services.facade import Services
 from app.services.notify import DBusNotifier
 from app.services.tasks import TaskFields
 from tests.support.desktop import Service, bus_has_owner, start_trayer
+from tests.support.windows import app_window_on
 
 pytestmark = pytest.mark.desktop
 
@@ -49,22 +50,8 @@ def bare_bus(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def app_window(qtbot: Any, data_dir: Path) -> Iterator[Any]:
-    from app.ui.app import create_main_window
-
-    services = Services.open(data_dir, clock=Clock(zone_name="Europe/Berlin"))
-    window = create_main_window(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    with app_window_on(qtbot, data_dir, Clock(zone_name="Europe/Berlin")) as window:
         yield window
-    finally:
-        controller = getattr(window, "reminders", None)
-        if controller is not None:
-            controller.shutdown()
-        window.close()
-        services.close()
-        assert window.worker.bugs == []
 
 
 def due_soon(services: Services, title: str, seconds: float = 1.5) -> datetime:

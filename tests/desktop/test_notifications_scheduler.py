@@ -15,6 +15,7 @@ import pytest
 from app.services.clock import Clock
 from app.services.facade import Services
 from app.services.tasks import TaskFields
+from tests.support.windows import app_window_on
 
 pytestmark = pytest.mark.desktop
 
@@ -36,22 +37,8 @@ def clock() -> ShiftClock:
 
 @pytest.fixture
 def app_window(qtbot: Any, data_dir: Path, clock: ShiftClock) -> Iterator[Any]:
-    from app.ui.app import create_main_window
-
-    services = Services.open(data_dir, clock=clock)
-    window = create_main_window(services)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    try:
+    with app_window_on(qtbot, data_dir, clock) as window:
         yield window
-    finally:
-        controller = getattr(window, "reminders", None)
-        if controller is not None:
-            controller.shutdown()
-        window.close()
-        services.close()
-        assert window.worker.bugs == []
 
 
 def start(window: Any, qtbot: Any) -> Any:
