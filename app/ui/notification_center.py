@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.services.reminder_dto import ReminderDTO, Trigger
 from app.services.reminder_text import DISMISS, DONE, OPEN, SNOOZES, TIMER, when_text
 from app.ui import theme
+from app.ui.icons import paint_icon
 
 
 @dataclass(frozen=True)
@@ -45,17 +46,10 @@ class CenterData:
 
 
 def bell_icon(color: QColor, size: int = 18) -> QIcon:
-    ratio = 2
-    pixmap = QPixmap(size * ratio, size * ratio)
-    pixmap.setDevicePixelRatio(ratio)
-    pixmap.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pixmap)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    pen = QPen(color, 1.5)
-    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
-    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-    p.setPen(pen)
-    p.scale(size / 16, size / 16)
+    return paint_icon(color, _bell, size, width=1.5)
+
+
+def _bell(p: QPainter) -> None:
     body = QPainterPath()
     body.moveTo(3, 12)
     body.cubicTo(4.5, 10.5, 4.2, 8.5, 4.3, 7)
@@ -66,8 +60,6 @@ def bell_icon(color: QColor, size: int = 18) -> QIcon:
     p.drawPath(body)
     p.drawArc(QRectF(6.3, 12, 3.4, 2.6), 180 * 16, 180 * 16)
     p.drawLine(QPointF(8, 1.4), QPointF(8, 2.8))
-    p.end()
-    return QIcon(pixmap)
 
 
 class BellButton(QToolButton):
